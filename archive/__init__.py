@@ -1,0 +1,1 @@
+"""The SQLite archive: schema, the single writer, WARC access and search."""

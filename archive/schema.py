@@ -1,0 +1,132 @@
+"""Archive tables, created and migrated with sqlite-utils.
+
+The table and column names in interface.md are fixed; everything else may grow.
+`ensure_schema` is idempotent: it creates missing tables, adds missing columns
+and indexes, so an archive written by an older nianbao opens in a newer one.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+SCHEMA_VERSION = 1
+
+# table -> (columns, primary key, {option: value})
+TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, Any]]] = {
+    "runs": ({
+        "id": str,  # the Prefect flow run id (or a uuid when run outside Prefect)
+        "command": str, "started_at": str, "finished_at": str, "status": str,
+        "sites_file": str, "sites": int, "pages_fetched": int, "documents_new": int,
+        "reports_new": int, "versions_new": int, "errors": int,
+        "versions_json": str,  # nianbao and its main dependencies
+        "counts_json": str,
+    }, "id", {}),
+    "site_runs": ({
+        "id": int, "run_id": str, "site_id": str, "started_at": str, "finished_at": str,
+        "duration_s": float, "pages_fetched": int, "not_modified": int, "reports_found": int,
+        "reports_new": int, "reports_changed": int, "documents_new": int, "errors": int,
+        "errors_by_kind_json": str, "blocked": int, "status": str,
+    }, "id", {"not_null": {"run_id", "site_id"}}),
+    "reports": ({
+        "id": int, "agency": str, "agency_key": str, "year": int, "title": str,
+        "template": str,  # 2021 | 2019 | pre2019 | unknown
+        "site_id": str, "first_seen_at": str, "last_seen_at": str, "current_version": int,
+        "removed_at": str, "run_id": str,
+    }, "id", {"defaults": {"template": "unknown"}}),
+    "documents": ({
+        "id": int, "report_id": int, "url": str, "final_url": str, "sha256": str,
+        "format": str, "size": int, "content_type": str, "fetched_at": str,
+        "http_status": int, "http_headers_json": str,
+        "warc_file": str, "warc_offset": int, "warc_record_id": str,
+        "role": str,  # page | attachment
+        "link_text": str, "parent_url": str, "site_id": str,
+        "title": str, "text": str, "document_json": str,
+        "extractor": str, "extract_error": str, "ocr": int, "pages": int,
+        "run_id": str,
+    }, "id", {}),
+    "document_locations": ({
+        "id": int, "document_id": int, "url": str, "site_id": str,
+        "first_seen_at": str, "last_seen_at": str, "run_id": str,
+    }, "id", {}),
+    "captures": ({
+        # every successful fetch of a report document, even when the bytes were known
+        "id": int, "document_id": int, "url": str, "final_url": str, "http_status": int,
+        "http_headers_json": str, "fetched_at": str, "sha256": str, "etag": str,
+        "last_modified": str, "warc_file": str, "warc_offset": int, "warc_record_id": str,
+        "site_id": str, "run_id": str,
+    }, "id", {}),
+    "report_versions": ({
+        "id": int, "report_id": int, "version": int, "created_at": str, "run_id": str,
+        "content_sha256": str, "document_ids_json": str, "changes_json": str,
+        "is_current": int, "parser": str,
+    }, "id", {}),
+    "statistics": ({
+        "id": int, "report_id": int, "version": int, "table_name": str, "row_key": str,
+        "col_key": str, "value": "ANY",  # NUMERIC affinity: 3 stays 3, 3.5 stays 3.5
+        "raw_text": str, "raw_label": str, "document_id": int, "page": int,
+        "table_index": int, "row_index": int, "col_index": int, "source": str,
+        "parser": str, "run_id": str,
+    }, "id", {}),
+    "checks": ({
+        "id": int, "report_id": int, "version": int, "check_name": str, "passed": int,
+        "detail": str, "run_id": str,
+    }, "id", {}),
+    "fetch_log": ({
+        "id": int, "run_id": str, "site_id": str, "url": str, "method": str, "status": int,
+        "fetched_at": str, "conditional": int, "not_modified": int, "error": str,
+        "error_kind": str, "size": int, "warc_file": str, "warc_offset": int,
+    }, "id", {}),
+    "_meta": ({"key": str, "value": str}, "key", {}),
+}
+
+FOREIGN_KEYS = {
+    "documents": [("report_id", "reports", "id")],
+    "document_locations": [("document_id", "documents", "id")],
+    "captures": [("document_id", "documents", "id")],
+    "report_versions": [("report_id", "reports", "id")],
+    "statistics": [("report_id", "reports", "id"), ("document_id", "documents", "id")],
+    "checks": [("report_id", "reports", "id")],
+}
+
+INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
+    ("reports", ("agency_key", "year"), True),
+    ("documents", ("sha256",), True),
+    ("documents", ("report_id",), False),
+    ("documents", ("url",), False),
+    ("document_locations", ("document_id", "url"), True),
+    ("document_locations", ("url",), False),
+    ("captures", ("url",), False),
+    ("report_versions", ("report_id", "version"), True),
+    ("statistics", ("report_id", "table_name", "row_key", "col_key"), False),
+    ("checks", ("report_id",), False),
+    ("fetch_log", ("run_id",), False),
+    ("fetch_log", ("url",), False),
+    ("site_runs", ("run_id", "site_id"), False),
+]
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive in WAL mode, so readers never block the writer."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA busy_timeout=30000")
+    db.execute("PRAGMA foreign_keys=ON")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    with db.conn:
+        for name, (columns, pk, opts) in TABLES.items():
+            table = db.table(name)
+            if not table.exists():
+                table.create(columns, pk=pk, foreign_keys=FOREIGN_KEYS.get(name), **opts)
+            else:
+                existing = set(table.columns_dict)
+                for col, col_type in columns.items():
+                    if col not in existing:
+                        table.add_column(col, col_type)
+        for table, cols, unique in INDEXES:
+            db.table(table).create_index(list(cols), unique=unique, if_not_exists=True)
+        db.table("_meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")

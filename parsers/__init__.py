@@ -1,0 +1,1 @@
+"""Text extraction and report parsing: bytes in, a `Document` and statistics out."""

@@ -1,0 +1,43 @@
+"""Recognise a document's format from its bytes, name and Content-Type."""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+FORMATS = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "et", "zip", "other")
+ATTACHMENT_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps",
+                         ".xls": "xls", ".xlsx": "xlsx", ".et": "et", ".zip": "zip"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def extension_format(url_or_name: str) -> str | None:
+    ext = os.path.splitext(urlparse(url_or_name).path)[1].lower()
+    return ATTACHMENT_EXTENSIONS.get(ext)
+
+
+def sniff_format(data: bytes, url: str = "", content_type: str | None = None) -> str:
+    """The format the bytes really are; the name is only a tie-breaker.
+
+    Sites serve HTML error pages under .pdf names and DOCX as octet-stream, so
+    the magic bytes win over both the extension and the Content-Type.
+    """
+    head = data[:1024].lstrip()
+    by_name = extension_format(url)
+    if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if by_name in ("docx", "xlsx", "zip", "wps", "et"):
+            return by_name
+        if b"word/" in data[:65536]:
+            return "docx"
+        if b"xl/" in data[:65536]:
+            return "xlsx"
+        return "zip"
+    if data.startswith(_OLE_MAGIC):
+        return by_name if by_name in ("doc", "wps", "xls", "et") else "doc"
+    lowered = head[:512].lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
+        return "html"
+    if content_type and "html" in content_type.lower():
+        return "html"
+    return "other"
