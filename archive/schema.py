@@ -27,10 +27,14 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "duration_s": float, "pages_fetched": int, "not_modified": int, "reports_found": int,
         "reports_new": int, "reports_changed": int, "documents_new": int, "errors": int,
         "errors_by_kind_json": str, "blocked": int, "status": str,
+        "problem": str,  # the first error, start URLs first: what a user should look at
     }, "id", {"not_null": {"run_id", "site_id"}}),
     "reports": ({
         "id": int, "agency": str, "agency_key": str, "year": int, "title": str,
         "template": str,  # 2021 | 2019 | pre2019 | unknown
+        "agency_short": str, "level": str,  # national|province|city|county|town|department|unknown
+        "province": str, "city": str, "county": str, "region_code": str,
+        "is_aggregate": int, "published": str,
         "site_id": str, "first_seen_at": str, "last_seen_at": str, "current_version": int,
         "removed_at": str, "run_id": str,
     }, "id", {"defaults": {"template": "unknown"}}),

@@ -1,0 +1,21 @@
+"""Versions of nianbao and the libraries whose output it stores, for provenance."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return version(dist)
+    except PackageNotFoundError:
+        return None
+
+
+NIANBAO_VERSION = _version("nianbao") or "0+unknown"
+
+TRACKED = ("nianbao", "scrapy", "trafilatura", "pdfminer.six", "pypdfium2", "python-docx",
+           "prefect", "sqlite-utils", "datasette", "warcio", "lxml")
+
+
+def dependency_versions() -> dict[str, str | None]:
+    return {dist: _version(dist) for dist in TRACKED}

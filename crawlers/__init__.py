@@ -1,0 +1,1 @@
+"""Scrapy spiders that find and fetch the reports, and their settings."""

@@ -1,0 +1,90 @@
+"""Downloader middleware that records every exchange as it came off the wire.
+
+It sits at priority 950, nearer the downloader than HttpCompressionMiddleware
+(590), so the body it writes to the WARC still carries its Content-Encoding,
+and it sees every response (redirects, errors, 304s) before anything retries,
+follows or drops it.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.web.http import RESPONSES
+
+from .recorder import CrawlRecorder, utc_now
+
+META_WARC = "nianbao_warc"
+
+
+def _pairs(headers: Any) -> list[tuple[str, str]]:
+    out = []
+    for key, values in headers.items():
+        name = key.decode("latin-1")
+        for value in values:
+            out.append((name, value.decode("latin-1")))
+    return out
+
+
+def classify_error(exc: BaseException) -> str:
+    name = type(exc).__name__
+    text = str(exc)
+    if "TimeoutError" in name or "timeout" in text.lower():
+        return "timeout"
+    if "maxsize" in text.lower() or "larger than download max size" in text.lower() or "Cancelled" in name:
+        return "oversize"
+    if "DNS" in name or "ConnectionRefused" in name or "ConnectError" in name or "NoRoute" in name:
+        return "unreachable"
+    return "network"
+
+
+class WarcRecorderMiddleware:
+    def __init__(self, recorder: CrawlRecorder, site_id: str) -> None:
+        self.recorder = recorder
+        self.site_id = site_id
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        recorder = CrawlRecorder(crawler.settings["NIANBAO_WARC_PATH"], crawler.settings["NIANBAO_EVENTS_PATH"])
+        crawler.nianbao_recorder = recorder  # the item pipeline writes its events through the same file
+        mw = cls(recorder, crawler.settings["NIANBAO_SITE_ID"])
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def process_request(self, request: Request, spider: Spider | None = None):
+        request.meta.setdefault("nianbao_started", time.monotonic())
+        return None
+
+    def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        protocol = response.protocol or "HTTP/1.1"
+        reason = RESPONSES.get(response.status, b"").decode("latin-1")
+        where = self.recorder.write_exchange(
+            url=response.url, method=request.method, request_headers=_pairs(request.headers),
+            request_body=request.body or b"", status=response.status, reason=reason,
+            protocol=protocol.upper(), response_headers=_pairs(response.headers), body=response.body,
+        )
+        conditional = b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers
+        self.recorder.event(
+            "fetch", site_id=self.site_id, url=response.url, method=request.method,
+            status=response.status, fetched_at=utc_now(), conditional=conditional,
+            not_modified=response.status == 304, size=len(response.body), **where,
+        )
+        request.meta[META_WARC] = dict(where, fetched_at=utc_now(), headers=_pairs(response.headers))
+        return response
+
+    def process_exception(self, request: Request, exception: BaseException, spider: Spider | None = None):
+        if isinstance(exception, IgnoreRequest):
+            return None  # never sent (robots.txt, offsite): the spider's errback records why
+        self.recorder.event(
+            "fetch", site_id=self.site_id, url=request.url, method=request.method, status=None,
+            fetched_at=utc_now(), conditional=b"If-None-Match" in request.headers,
+            not_modified=False, error=f"{type(exception).__name__}: {exception}"[:300],
+            error_kind=classify_error(exception),
+        )
+        return None
+
+    def spider_closed(self, spider: Spider) -> None:
+        self.recorder.close()

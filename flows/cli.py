@@ -1,0 +1,110 @@
+"""The `nianbao` command.
+
+Only `harvest`, `demo`, `reparse` and `schedule` import Prefect: `search` and
+`serve` stay fast because they never load it.
+
+Exit codes: 0 the run finished (site failures are recorded, not fatal);
+2 the run could not start (bad arguments, unreadable sites file, unwritable
+database or store); 1 an unexpected internal error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from archive.errors import UserError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE = 0, 1, 2
+
+
+def _add_store(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="DIR", help="WARC directory (default: ARCHIVE.warc beside the database)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nianbao",
+        description="Harvest, parse and archive 政府信息公开工作年度报告 (government information-disclosure annual reports).",
+        epilog="Exit codes: 0 finished (per-site failures are recorded in the archive), "
+               "2 could not start (bad arguments, sites file, database), 1 internal error.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("harvest", help="crawl every site, extract, parse, deduplicate, archive")
+    p.add_argument("--sites", required=True, metavar="SITES.yaml", help="sites file (see README)")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db", help="SQLite archive (created if missing)")
+    _add_store(p)
+    p.add_argument("--max-download-mb", type=float, default=50.0, help="larger documents are recorded as oversize (default 50)")
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1.0)")
+    p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+
+    p = sub.add_parser("demo", help="harvest the bundled sample sites on loopback into ./demo.db")
+    p.add_argument("--db", default="demo.db", metavar="ARCHIVE.db", help="default ./demo.db")
+    _add_store(p)
+    p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+
+    p = sub.add_parser("search", help="full-text search (Chinese queries of any length)")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db")
+    p.add_argument("--json", action="store_true", help="print a JSON array, one object per matching report")
+    p.add_argument("--limit", type=int, default=None, help="at most N hits (default: all)")
+    p.add_argument("--year", type=int, default=None)
+    p.add_argument("--agency", default=None, help="agency name contains this")
+    p.add_argument("--region", default=None, help="province, city or county contains this")
+    p.add_argument("--template", choices=["2021", "2019", "pre2019", "unknown"], default=None)
+
+    p = sub.add_parser("serve", help="browse the archive with datasette (read-only)")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8001)
+    _add_store(p)
+
+    p = sub.add_parser("reparse", help="re-extract and re-parse from the archived WARC captures (no network)")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db")
+    _add_store(p)
+    p.add_argument("--quiet", action="store_true")
+
+    p = sub.add_parser("schedule", help="register/serve the harvest as a scheduled Prefect deployment")
+    p.add_argument("--sites", required=True, metavar="SITES.yaml")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db")
+    p.add_argument("--cron", required=True, help='cron expression, e.g. "0 2 * * *"')
+    _add_store(p)
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "search":
+        from archive.search_cli import run
+        return run(args)
+    if args.command == "serve":
+        from archive.serve import run
+        return run(args)
+    if args.command == "harvest":
+        from .harvest_cli import run_harvest
+        return run_harvest(args)
+    if args.command == "demo":
+        from .demo import run_demo
+        return run_demo(args)
+    if args.command == "reparse":
+        from .reparse_cli import run_reparse
+        return run_reparse(args)
+    if args.command == "schedule":
+        from .schedule_cli import run_schedule
+        return run_schedule(args)
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except UserError as exc:
+        print(f"nianbao {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"nianbao {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""The short summary every run ends with."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return 0
+
+
+def human_bytes(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+def archive_totals(db_path: str) -> dict[str, int]:
+    import sqlite_utils
+    db = sqlite_utils.Database(db_path)
+    return {t: db[t].count for t in ("reports", "documents", "report_versions", "statistics")}
+
+
+def format_summary(result: dict[str, Any], db_path: str, warc_dir: str) -> str:
+    totals = archive_totals(db_path)
+    db_size = sum(_size(Path(db_path + s)) for s in ("", "-wal"))
+    lines = [
+        f"harvest {result['run_id'][:8]} finished in {result['duration_s']} s",
+        f"  sites      {result['sites']}   pages fetched {result['pages_fetched']}   not modified (304) {result['not_modified']}",
+        f"  reports    {result['reports_new']} new, {totals['reports']} in archive   versions new {result['versions_new']}",
+        f"  documents  {result['documents_new']} new, {result['documents_seen']} seen again, {totals['documents']} in archive",
+        f"  statistics {totals['statistics']} cells in archive",
+        f"  skipped    {result['robots_disallowed']} URLs disallowed by robots.txt",
+        f"  errors     {result['errors']}" + (
+            "  (" + ", ".join(f"{k} {v}" for k, v in sorted(result["errors_by_kind"].items())) + ")" if result["errors"] else ""),
+        f"  archive    {os.path.abspath(db_path)} ({human_bytes(db_size)}), WARC {os.path.abspath(warc_dir)} ({human_bytes(_size(Path(warc_dir)))})",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,62 @@
+"""Which report a document is: agency, year and title, read from the document.
+
+The title line of the document wins over the page title, which wins over the
+link text that led to it; the site's configured name fills in an agency that
+no title states. `agency_key` folds the ways one agency is written
+(清河县柳林镇人民政府 / 清河县柳林镇政府) so the same report found twice is one row.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .titles import normalize_title, recognize_title, title_agency, title_year
+
+from .model import Document
+
+# Report markers in the body: the section headings every template has.
+_BODY_MARKERS = re.compile(r"依申请公开|政府信息公开申请|主动公开|行政复议|信息公开工作")
+
+
+@dataclass(frozen=True)
+class ReportIdentity:
+    agency: str
+    agency_key: str
+    year: int
+    title: str
+
+
+def agency_key(agency: str) -> str:
+    key = re.sub(r"\s+", "", normalize_title(agency))
+    key = re.sub(r"(人民政府|政府)(办公室)?$", "", key)
+    return key or agency
+
+
+def _candidates(document: Document, link_text: str | None) -> list[str]:
+    out = []
+    for text in (document.title, *(b.text for b in document.blocks[:5] if b.kind != "table"), link_text):
+        if text:
+            out.append(normalize_title(text).split("_")[0])
+    return out
+
+
+def identify(document: Document, *, link_text: str | None = None, site_name: str | None = None,
+             year_hint: int | None = None) -> ReportIdentity | None:
+    """The report this document belongs to, or None when it does not look like a report."""
+    candidates = _candidates(document, link_text)
+    title = next((c for c in candidates if recognize_title(c)), None)
+    if title is None:
+        return None
+    if not document.error and document.text and not _BODY_MARKERS.search(document.text):
+        return None  # a title that looks like a report over a body that is not one
+    year = title_year(title.replace(" ", "")) or year_hint
+    if year is None:
+        return None
+    agency = None
+    for c in candidates:
+        if recognize_title(c):
+            agency = title_agency(c)
+            if agency:
+                break
+    agency = agency or site_name or "未知机关"
+    return ReportIdentity(agency=agency, agency_key=agency_key(agency), year=year, title=title)
