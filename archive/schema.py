@@ -10,7 +10,27 @@ from typing import Any
 
 import sqlite_utils
 
+from . import near_duplicates
+
 SCHEMA_VERSION = 1
+
+STATISTICS_COLUMNS: dict[str, Any] = {
+    "id": int, "report_id": int, "version": int, "table_name": str, "row_key": str,
+    "col_key": str, "value": "ANY",  # NUMERIC affinity: 3 stays 3, 3.5 stays 3.5
+    "raw_text": str, "raw_label": str, "document_id": int, "page": int,
+    "table_index": int, "row_index": int, "col_index": int,
+    "source": str,  # table | flat_text | prose
+    "confidence": float, "flags": str, "parser": str, "run_id": str,
+}
+CHECKS_COLUMNS: dict[str, Any] = {
+    "id": int, "report_id": int, "version": int, "check_name": str,
+    "passed": int,  # 1, 0, or NULL when it could not be evaluated (cells missing)
+    "detail": str, "parser": str, "run_id": str,
+}
+SECTIONS_COLUMNS: dict[str, Any] = {
+    "id": int, "report_id": int, "version": int, "key": str, "heading": str, "text": str,
+    "order": int, "run_id": str,
+}
 
 # table -> (columns, primary key, {option: value})
 TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, Any]]] = {
@@ -21,6 +41,10 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "reports_new": int, "versions_new": int, "errors": int,
         "versions_json": str,  # nianbao and its main dependencies
         "counts_json": str,
+    }, "id", {}),
+    "sites": ({
+        "id": str, "name": str, "start_urls_json": str, "allowed_domains_json": str, "level": str,
+        "region": str, "source": str, "first_seen_at": str, "last_run_id": str,
     }, "id", {}),
     "site_runs": ({
         "id": int, "run_id": str, "site_id": str, "started_at": str, "finished_at": str,
@@ -43,6 +67,7 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "format": str, "size": int, "content_type": str, "fetched_at": str,
         "http_status": int, "http_headers_json": str,
         "warc_file": str, "warc_offset": int, "warc_record_id": str,
+        "near_duplicate_of": int, "near_duplicate_similarity": float,
         "role": str,  # page | attachment
         "link_text": str, "parent_url": str, "site_id": str,
         "title": str, "text": str, "document_json": str,
@@ -52,6 +77,7 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
     "document_locations": ({
         "id": int, "document_id": int, "url": str, "site_id": str,
         "first_seen_at": str, "last_seen_at": str, "run_id": str,
+        "removed_at": str,  # the date the URL stopped answering (404/410); nothing is deleted
     }, "id", {}),
     "captures": ({
         # every successful fetch of a report document, even when the bytes were known
@@ -63,19 +89,18 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
     "report_versions": ({
         "id": int, "report_id": int, "version": int, "created_at": str, "run_id": str,
         "content_sha256": str, "document_ids_json": str, "changes_json": str,
-        "is_current": int, "parser": str,
+        "is_current": int, "parser": str, "extractor": str,
     }, "id", {}),
-    "statistics": ({
-        "id": int, "report_id": int, "version": int, "table_name": str, "row_key": str,
-        "col_key": str, "value": "ANY",  # NUMERIC affinity: 3 stays 3, 3.5 stays 3.5
-        "raw_text": str, "raw_label": str, "document_id": int, "page": int,
-        "table_index": int, "row_index": int, "col_index": int, "source": str,
-        "parser": str, "run_id": str,
+    "agency_aliases": ({
+        "id": int, "alias": str, "agency_key": str, "site_id": str, "first_seen_at": str,
     }, "id", {}),
-    "checks": ({
-        "id": int, "report_id": int, "version": int, "check_name": str, "passed": int,
-        "detail": str, "run_id": str,
-    }, "id", {}),
+    # `statistics`, `checks` and `sections` hold each report's current version (interface.md);
+    # the *_history tables hold every version's rows, the current one included.
+    "statistics": (STATISTICS_COLUMNS, "id", {}),
+    "statistics_history": (STATISTICS_COLUMNS, "id", {}),
+    "checks": (CHECKS_COLUMNS, "id", {}),
+    "checks_history": (CHECKS_COLUMNS, "id", {}),
+    "sections": (SECTIONS_COLUMNS, "id", {}),
     "fetch_log": ({
         "id": int, "run_id": str, "site_id": str, "url": str, "method": str, "status": int,
         "fetched_at": str, "conditional": int, "not_modified": int, "error": str,
@@ -90,7 +115,10 @@ FOREIGN_KEYS = {
     "captures": [("document_id", "documents", "id")],
     "report_versions": [("report_id", "reports", "id")],
     "statistics": [("report_id", "reports", "id"), ("document_id", "documents", "id")],
+    "statistics_history": [("report_id", "reports", "id"), ("document_id", "documents", "id")],
     "checks": [("report_id", "reports", "id")],
+    "checks_history": [("report_id", "reports", "id")],
+    "sections": [("report_id", "reports", "id")],
 }
 
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
@@ -103,10 +131,14 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("captures", ("url",), False),
     ("report_versions", ("report_id", "version"), True),
     ("statistics", ("report_id", "table_name", "row_key", "col_key"), False),
+    ("statistics_history", ("report_id", "version"), False),
     ("checks", ("report_id",), False),
+    ("checks_history", ("report_id", "version"), False),
+    ("sections", ("report_id",), False),
     ("fetch_log", ("run_id",), False),
     ("fetch_log", ("url",), False),
     ("site_runs", ("run_id", "site_id"), False),
+    ("agency_aliases", ("alias", "agency_key"), True),
 ]
 
 
@@ -133,4 +165,5 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                         table.add_column(col, col_type)
         for table, cols, unique in INDEXES:
             db.table(table).create_index(list(cols), unique=unique, if_not_exists=True)
+        near_duplicates.ensure_tables(db)
         db.table("_meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")

@@ -16,6 +16,7 @@ import sqlite_utils
 from parsers.identity import ReportIdentity
 from parsers.model import Document
 
+from . import near_duplicates
 from .versions import dependency_versions
 
 
@@ -88,6 +89,17 @@ class ArchiveWriter:
                 "counts_json": _json(counts.__dict__),
             })
 
+    def record_sites(self, sites: list[dict[str, Any]], when: str) -> None:
+        with self.db.conn:
+            for site in sites:
+                row = {"id": site["id"], "name": site.get("name"), "start_urls_json": _json(site["start_urls"]),
+                       "allowed_domains_json": _json(site["allowed_domains"]), "level": site.get("level"),
+                       "region": site.get("region"), "source": site.get("source"), "last_run_id": self.run_id}
+                if self.db["sites"].count_where("id = ?", [site["id"]]):
+                    self.db["sites"].update(site["id"], row)
+                else:
+                    self.db["sites"].insert(dict(row, first_seen_at=when))
+
     def record_site_run(self, row: dict[str, Any]) -> None:
         with self.db.conn:
             self.db["site_runs"].insert(dict(row, run_id=self.run_id))
@@ -133,6 +145,9 @@ class ArchiveWriter:
 
     def report_for(self, identity: ReportIdentity, site_id: str, fetched_at: str) -> tuple[int, bool]:
         """(report id, created) for an agency's report of a year."""
+        with self.db.conn:
+            self.db["agency_aliases"].insert({"alias": identity.agency, "agency_key": identity.agency_key,
+                                              "site_id": site_id, "first_seen_at": fetched_at}, ignore=True)
         row = next(self.db.query("select id from reports where agency_key = ? and year = ?",
                                  [identity.agency_key, identity.year]), None)
         if row:
@@ -162,6 +177,13 @@ class ArchiveWriter:
                 "ocr": int(document.ocr), "pages": document.pages, "run_id": self.run_id,
             }).last_pk
             self._record_capture(capture, doc_id)
+            for other_id, sim in near_duplicates.find_and_index(self.db, doc_id, document.text)[:5]:
+                other_report = self.db["documents"].get(other_id)["report_id"]
+                self.db["near_duplicates"].upsert({"document_id": doc_id, "other_id": other_id, "similarity": sim,
+                                                   "same_report": int(other_report == report_id), "run_id": self.run_id},
+                                                  pk=("document_id", "other_id"))
+                if self.db["documents"].get(doc_id)["near_duplicate_of"] is None:
+                    self.db["documents"].update(doc_id, {"near_duplicate_of": other_id, "near_duplicate_similarity": sim})
         return doc_id
 
     def add_capture(self, capture: Capture, document_id: int) -> None:
@@ -188,41 +210,130 @@ class ArchiveWriter:
                 "first_seen_at": capture.fetched_at, "last_seen_at": capture.fetched_at, "run_id": self.run_id,
             })
 
+    def refresh_extraction(self, document_id: int, document_json: str) -> None:
+        """Replace a document's derived text after a re-extraction; its bytes never change."""
+        document = Document.from_json(document_json)
+        with self.db.conn:
+            self.db["documents"].update(document_id, {
+                "title": document.title, "text": document.text, "document_json": document_json,
+                "extractor": document.extractor, "extract_error": document.error, "ocr": int(document.ocr),
+                "pages": document.pages, "run_id": self.run_id})
+
     def touch_url(self, url: str, fetched_at: str) -> None:
         """A 304 answer: the document at `url` is still there, unchanged."""
         with self.db.conn:
             self.db.execute("update document_locations set last_seen_at = ? where url = ?", [fetched_at, url])
 
+    # -- removal ---------------------------------------------------------------
+
+    def mark_removed(self, url: str, when: str) -> list[int]:
+        """A known document URL now answers 404/410: record the date, delete nothing.
+        Returns the reports all of whose locations are now gone."""
+        with self.db.conn:
+            self.db.execute("update document_locations set removed_at = coalesce(removed_at, ?) where url = ?", [when, url])
+            gone = [r["report_id"] for r in self.db.query(
+                """select d.report_id from document_locations l join documents d on d.id = l.document_id
+                   where d.report_id in (select d2.report_id from document_locations l2
+                                         join documents d2 on d2.id = l2.document_id where l2.url = ?)
+                   group by d.report_id having sum(l.removed_at is null) = 0""", [url])]
+            for report_id in gone:
+                self.db.execute("update reports set removed_at = coalesce(removed_at, ?) where id = ?", [when, report_id])
+        return gone
+
     # -- versions -------------------------------------------------------------
 
-    def current_document_ids(self, report_id: int) -> list[int]:
-        """For each URL the report was found at, the document its latest capture returned."""
-        rows = self.db.query(
-            """select distinct c.document_id from captures c join documents d on d.id = c.document_id
-               where d.report_id = ? and c.id = (select max(c2.id) from captures c2 where c2.url = c.url)
-               order by c.document_id""", [report_id])
-        return [r["document_id"] for r in rows]
+    def current_documents(self, report_id: int) -> list[dict[str, Any]]:
+        """For each URL the report is still found at, the document its latest capture returned."""
+        return list(self.db.query(
+            """select d.* from documents d where d.id in (
+                 select c.document_id from captures c join documents d2 on d2.id = c.document_id
+                 join document_locations l on l.document_id = c.document_id and l.url = c.url
+                 where d2.report_id = ? and l.removed_at is null
+                   and c.id = (select max(c3.id) from captures c3 where c3.url = c.url))
+               order by d.role = 'attachment', d.id""", [report_id]))
 
-    def refresh_version(self, report_id: int, created_at: str) -> int | None:
-        """Record a new version when the report's set of current documents changed; return it."""
-        doc_ids = self.current_document_ids(report_id)
-        shas = sorted(r["sha256"] for r in self.db.query(
-            f"select sha256 from documents where id in ({','.join('?' * len(doc_ids))})", doc_ids)) if doc_ids else []
-        content = hashlib.sha256("\n".join(shas).encode()).hexdigest()
+    def store_version(self, report_id: int, documents: list[dict[str, Any]], parsed: dict[str, Any] | None,
+                      created_at: str) -> int | None:
+        """Record a new version when the report's documents or parsed numbers changed.
+
+        `parsed` is the parse-report task's output (None when there is nothing to parse).
+        An unchanged result writes nothing. Returns the new version number, if any.
+        """
+        cells = (parsed or {}).get("cells", [])
+        fingerprint = hashlib.sha256(_json({
+            "documents": sorted(d["sha256"] for d in documents),
+            "template": (parsed or {}).get("report", {}).get("template"),
+            "cells": sorted((c["table_name"], c["row_key"], c["col_key"], c["value"]) for c in cells),
+        }).encode()).hexdigest()
         current = next(self.db.query(
-            "select version, content_sha256, document_ids_json from report_versions where report_id = ? and is_current = 1",
-            [report_id]), None)
-        if current and current["content_sha256"] == content:
+            "select * from report_versions where report_id = ? and is_current = 1", [report_id]), None)
+        if current and current["content_sha256"] == fingerprint:
             return None
         version = (current["version"] + 1) if current else 1
-        before = set(json.loads(current["document_ids_json"])) if current else set()
-        changes = {"documents_added": sorted(set(doc_ids) - before), "documents_removed": sorted(before - set(doc_ids))}
+        doc_ids = [d["id"] for d in documents]
+        changes = self._changes(report_id, current, doc_ids, cells) if current else {"first_version": True}
         with self.db.conn:
             self.db.execute("update report_versions set is_current = 0 where report_id = ?", [report_id])
             self.db["report_versions"].insert({
                 "report_id": report_id, "version": version, "created_at": created_at, "run_id": self.run_id,
-                "content_sha256": content, "document_ids_json": _json(doc_ids), "changes_json": _json(changes),
-                "is_current": 1,
+                "content_sha256": fingerprint, "document_ids_json": _json(doc_ids), "changes_json": _json(changes),
+                "is_current": 1, "parser": (parsed or {}).get("parser"),
+                "extractor": ";".join(sorted({d["extractor"] or "" for d in documents})),
             })
-            self.db["reports"].update(report_id, {"current_version": version})
+            update = {"current_version": version}
+            if parsed:
+                update.update({k: v for k, v in parsed["report"].items() if v is not None})
+            self.db["reports"].update(report_id, update)
+            self._replace_current(report_id, version, parsed)
         return version
+
+    def _replace_current(self, report_id: int, version: int, parsed: dict[str, Any] | None) -> None:
+        for table in ("statistics", "checks", "sections"):
+            self.db.execute(f"delete from {table} where report_id = ?", [report_id])
+        if not parsed:
+            return
+        common = {"report_id": report_id, "version": version, "run_id": self.run_id}
+        cells = [dict(c, parser=parsed["parser"], **common) for c in parsed["cells"]]
+        checks = [dict(c, parser=parsed["parser"], **common) for c in parsed["checks"]]
+        sections = [dict(s, **common) for s in parsed["sections"]]
+        for table, rows in (("statistics", cells), ("statistics_history", cells),
+                            ("checks", checks), ("checks_history", checks), ("sections", sections)):
+            if rows:
+                self.db[table].insert_all(rows)
+
+    def _changes(self, report_id: int, current: dict[str, Any], doc_ids: list[int],
+                 cells: list[dict[str, Any]]) -> dict[str, Any]:
+        """What changed since the current version: documents, statistics cells, text."""
+        before_ids = json.loads(current["document_ids_json"])
+        old = {(r["table_name"], r["row_key"], r["col_key"]): r["value"] for r in self.db.query(
+            "select table_name, row_key, col_key, value from statistics_history where report_id = ? and version = ?",
+            [report_id, current["version"]])}
+        new = {(c["table_name"], c["row_key"], c["col_key"]): c["value"] for c in cells}
+        changed = [{"table": k[0], "row": k[1], "col": k[2], "old": old.get(k), "new": new.get(k)}
+                   for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+        return {
+            "documents_added": sorted(set(doc_ids) - set(before_ids)),
+            "documents_removed": sorted(set(before_ids) - set(doc_ids)),
+            "cells_changed": changed[:500], "cells_changed_count": len(changed),
+            "text": self._text_diff(before_ids, doc_ids),
+        }
+
+    def _text_diff(self, before_ids: list[int], after_ids: list[int]) -> list[dict[str, Any]]:
+        """For each URL whose document was replaced: how much of the text changed."""
+        import difflib
+        out = []
+        removed = [i for i in before_ids if i not in after_ids]
+        added = [i for i in after_ids if i not in before_ids]
+        for new_id in added:
+            new = self.db["documents"].get(new_id)
+            old = next((self.db["documents"].get(i) for i in removed
+                        if self.db["documents"].get(i)["url"] == new["url"]), None)
+            if old is None:
+                continue
+            a, b = (old["text"] or "").splitlines(), (new["text"] or "").splitlines()
+            diff = list(difflib.unified_diff(a, b, lineterm="", n=0))
+            out.append({"url": new["url"], "old_document": old["id"], "new_document": new_id,
+                        "lines_added": sum(1 for l in diff if l.startswith("+") and not l.startswith("+++")),
+                        "lines_removed": sum(1 for l in diff if l.startswith("-") and not l.startswith("---")),
+                        "similarity": round(difflib.SequenceMatcher(None, old["text"] or "", new["text"] or "").quick_ratio(), 3)})
+        return out

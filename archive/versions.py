@@ -19,3 +19,11 @@ TRACKED = ("nianbao", "scrapy", "trafilatura", "pdfminer.six", "pypdfium2", "pyt
 
 def dependency_versions() -> dict[str, str | None]:
     return {dist: _version(dist) for dist in TRACKED}
+
+
+EXTRACTORS = ("nianbao", "trafilatura", "pdfminer.six", "pypdfium2", "python-docx", "lxml")
+
+
+def extractor_stack() -> str:
+    """One string that changes whenever anything that shapes extraction output changes."""
+    return ";".join(f"{d}={_version(d)}" for d in EXTRACTORS)

@@ -21,6 +21,13 @@ def _add_store(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", metavar="DIR", help="WARC directory (default: ARCHIVE.warc beside the database)")
 
 
+def _add_runner(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--runner", choices=["thread", "process", "dask"], default="thread",
+                   help="where extraction and parsing tasks run (default thread; dask needs prefect-dask)")
+    p.add_argument("--dask-address", metavar="ADDR", help="scheduler of an existing Dask cluster (with --runner dask)")
+    p.add_argument("--workers", type=int, default=None, help="task workers (default: the number of cores, at least 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nianbao",
@@ -37,11 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-download-mb", type=float, default=50.0, help="larger documents are recorded as oversize (default 50)")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1.0)")
     p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+    _add_runner(p)
 
     p = sub.add_parser("demo", help="harvest the bundled sample sites on loopback into ./demo.db")
     p.add_argument("--db", default="demo.db", metavar="ARCHIVE.db", help="default ./demo.db")
     _add_store(p)
     p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+    _add_runner(p)
 
     p = sub.add_parser("search", help="full-text search (Chinese queries of any length)")
     p.add_argument("query", metavar="QUERY")
@@ -62,13 +71,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reparse", help="re-extract and re-parse from the archived WARC captures (no network)")
     p.add_argument("--db", required=True, metavar="ARCHIVE.db")
     _add_store(p)
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
+    _add_runner(p)
 
     p = sub.add_parser("schedule", help="register/serve the harvest as a scheduled Prefect deployment")
     p.add_argument("--sites", required=True, metavar="SITES.yaml")
     p.add_argument("--db", required=True, metavar="ARCHIVE.db")
     p.add_argument("--cron", required=True, help='cron expression, e.g. "0 2 * * *"')
     _add_store(p)
+    p.add_argument("--name", default="nianbao-nightly", help="deployment name (default nianbao-nightly)")
+    p.add_argument("--work-pool", metavar="POOL",
+                   help="register the deployment on this Prefect work pool and return; "
+                        "without it, this process serves the schedule until stopped")
+    p.add_argument("--timezone", default=None, help="timezone of the cron expression, e.g. Asia/Shanghai (default UTC)")
     return parser
 
 

@@ -24,7 +24,7 @@ def run_demo(args: argparse.Namespace) -> int:
             print(f"serving {len(servers)} sample sites: " + ", ".join(f"{k} at {s.url}" for k, s in servers.items()))
             # The sites are ours and on loopback: no politeness delay needed.
             result = execute_harvest(str(sites_file), args.db, store, quiet=args.quiet, delay=0.0,
-                                     max_download_bytes=None, command="demo")
+                                     max_download_bytes=None, command="demo", runner=args)
     finally:
         for s in servers.values():
             s.stop()

@@ -46,16 +46,19 @@ def print_site_failures(db_path: str, run_id: str) -> None:
 
 
 def execute_harvest(sites_file: str, db_path: str, store: str, *, quiet: bool, delay: float | None,
-                    max_download_bytes: int | None, command: str) -> dict:
+                    max_download_bytes: int | None, command: str, runner: argparse.Namespace) -> dict:
     from . import prefect_env
     prefect_env.configure()
     from .harvest import harvest
     from .progress import harvest_progress, interactive
+    from .runners import make_task_runner
 
+    task_runner = make_task_runner(runner.runner, dask_address=runner.dask_address, workers=runner.workers)
     n_sites = len(load_sites(sites_file))
     with harvest_progress(n_sites, enabled=interactive() and not quiet) as progress:
-        return harvest(sites_file, db_path, store, delay=delay, max_download_bytes=max_download_bytes,
-                       command=command, progress=progress)
+        return harvest.with_options(task_runner=task_runner)(
+            sites_file, db_path, store, delay=delay, max_download_bytes=max_download_bytes,
+            command=command, progress=progress)
 
 
 def run_harvest(args: argparse.Namespace) -> int:
@@ -64,7 +67,8 @@ def run_harvest(args: argparse.Namespace) -> int:
     store = args.store or default_store(args.db)
     check_writable(args.db, store)
     result = execute_harvest(args.sites, args.db, store, quiet=args.quiet, delay=args.delay,
-                             max_download_bytes=int(args.max_download_mb * 1024 * 1024), command="harvest")
+                             max_download_bytes=int(args.max_download_mb * 1024 * 1024), command="harvest",
+                             runner=args)
     print_site_failures(args.db, result["run_id"])
     print(format_summary(result, args.db, store))
     return 0

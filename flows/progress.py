@@ -6,7 +6,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator
 
-from .harvest import ProgressFn
+from .ingest import ProgressFn
 
 
 def interactive() -> bool:

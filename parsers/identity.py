@@ -2,8 +2,8 @@
 
 The title line of the document wins over the page title, which wins over the
 link text that led to it; the site's configured name fills in an agency that
-no title states. `agency_key` folds the ways one agency is written
-(清河县柳林镇人民政府 / 清河县柳林镇政府) so the same report found twice is one row.
+no title states. `agency_key` (parsers.agencies) folds the ways one agency is
+written, so the same report found twice is one row.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .titles import normalize_title, recognize_title, title_agency, title_year
 
+from .agencies import agency_key
 from .model import Document
 
 # Report markers in the body: the section headings every template has.
@@ -24,12 +25,6 @@ class ReportIdentity:
     agency_key: str
     year: int
     title: str
-
-
-def agency_key(agency: str) -> str:
-    key = re.sub(r"\s+", "", normalize_title(agency))
-    key = re.sub(r"(人民政府|政府)(办公室)?$", "", key)
-    return key or agency
 
 
 def _candidates(document: Document, link_text: str | None) -> list[str]:
@@ -59,4 +54,4 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
             if agency:
                 break
     agency = agency or site_name or "未知机关"
-    return ReportIdentity(agency=agency, agency_key=agency_key(agency), year=year, title=title)
+    return ReportIdentity(agency=agency, agency_key=agency_key(agency, site_name), year=year, title=title)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from parsers.identity import agency_key
+from parsers.agencies import agency_key
 
 
 def run_harvest(sites_file, tmp_path, name="archive"):
@@ -17,6 +17,7 @@ def run_harvest(sites_file, tmp_path, name="archive"):
 def test_harvest_archives_exactly_the_expected_reports(prefect_harness, sites_file, tmp_path, expected_reports):
     result, db, _ = run_harvest(sites_file, tmp_path)
     want = {(agency_key(r["agency"]), r["year"]) for site in expected_reports.values() for r in site}
+    assert len(want) == 12
     got = [(r["agency_key"], r["year"]) for r in db.query("select agency_key, year from reports")]
     assert sorted(got) == sorted(want)  # no decoys, no duplicates
     assert len(got) == len(set(got))

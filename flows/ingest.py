@@ -1,0 +1,186 @@
+"""From a site's crawl output to archive rows: captures, documents, reports, versions.
+
+Runs in the flow's thread (the archive's single writer); the CPU work —
+extraction and parsing — is submitted as tasks to the flow's task runner.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+from prefect import get_run_logger
+
+from archive.store import ArchiveWriter, Capture, RunCounts
+from archive.warc import read_response
+from crawlers.recorder import read_events, sha256_hex, utc_now
+from crawlers.sites import Site
+from parsers.formats import sniff_format
+from parsers.identity import ReportIdentity, identify
+from parsers.model import Document
+
+from .tasks import CrawlResult, extract_document, parse_report_task
+
+ProgressFn = Callable[[str, int], None]  # (what happened, how many) for the terminal display
+REMOVED_STATUSES = ("http_404", "http_410")
+
+
+def capture_from_event(event: dict[str, Any], warc_dir: str) -> tuple[Capture, bytes]:
+    stored = read_response(warc_dir, event["warc_file"], event["warc_offset"])
+    body = stored.decoded_body()
+    capture = Capture(
+        site_id=event["site_id"], url=event["url"], final_url=event["final_url"], status=event["status"],
+        fetched_at=event["fetched_at"], headers=[tuple(h) for h in event.get("headers") or []],
+        warc_file=event["warc_file"], warc_offset=event["warc_offset"], warc_record_id=event.get("warc_record_id"),
+        sha256=sha256_hex(body), size=len(body), role=event.get("role"), link_text=event.get("link_text"),
+        parent_url=event.get("parent_url"),
+    )
+    return capture, body
+
+
+class SiteHealth:
+    """Counts for one site's `site_runs` row, feeding the run's totals too."""
+
+    def __init__(self, site: Site, counts: RunCounts) -> None:
+        self.site, self.counts = site, counts
+        self.errors: dict[str, int] = {}
+        self.problems: list[str] = []
+        self.row: dict[str, Any] = {"site_id": site.id, "pages_fetched": 0, "not_modified": 0, "reports_found": 0,
+                                    "reports_new": 0, "reports_changed": 0, "documents_new": 0}
+
+    def error(self, kind: str, url: str | None = None, message: str | None = None) -> None:
+        self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.counts.error(kind)
+        if url:
+            where = "start URL " if url in self.site.start_urls else ""
+            self.problems.append(f"{where}{url}: {kind}" + (f" ({message})" if message else ""))
+
+    def finish(self) -> dict[str, Any]:
+        self.problems.sort(key=lambda p: not p.startswith("start URL"))
+        return dict(self.row, errors=sum(self.errors.values()), blocked=self.errors.get("blocked_challenge", 0),
+                    errors_by_kind_json=json.dumps(self.errors, ensure_ascii=False),
+                    problem=self.problems[0] if self.problems else None)
+
+
+def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str,
+                counts: RunCounts, progress: ProgressFn) -> tuple[SiteHealth, set[int], set[int]]:
+    """Archive one site's crawl. Returns its health, the reports touched and those created."""
+    logger = get_run_logger()
+    health = SiteHealth(site, counts)
+    events = read_events(result.events_path)
+    fetches = [e for e in events if e["kind"] == "fetch"]
+    writer.log_fetches(fetches)
+    health.row["pages_fetched"] = sum(1 for e in fetches if e.get("status"))
+    health.row["not_modified"] = sum(1 for e in fetches if e.get("not_modified"))
+    counts.pages_fetched += health.row["pages_fetched"]
+    counts.not_modified += health.row["not_modified"]
+    if result.returncode != 0:
+        health.error("crawler_crashed", message=result.stderr_tail[-300:])
+        logger.error("crawl of %s exited %s: %s", site.id, result.returncode, result.stderr_tail)
+
+    touched: set[int] = set()
+    for e in events:
+        if e["kind"] != "error":
+            continue
+        if e.get("error_kind") == "robots_disallowed":
+            counts.robots_disallowed += 1  # obeyed, not failed
+            continue
+        health.error(e.get("error_kind") or "error", e["url"], e.get("error"))
+        if e.get("error_kind") in REMOVED_STATUSES and e.get("role") in ("page", "attachment"):
+            touched.update(writer.mark_removed(e["url"], utc_now()))
+
+    docs = [e for e in events if e["kind"] == "document"]
+    for e in docs:
+        if e.get("not_modified"):
+            writer.touch_url(e["url"], e["fetched_at"])
+    fresh = [e for e in docs if not e.get("not_modified") and e.get("warc_file")]
+    # Pages before attachments, so an attachment finds the report its page belongs to.
+    fresh.sort(key=lambda e: 0 if e.get("role") == "page" else 1)
+
+    captures: list[tuple[Capture, bytes]] = []
+    for e in fresh:
+        try:
+            captures.append(capture_from_event(e, warc_dir))
+        except Exception as exc:  # an unreadable record is recorded; the others go on
+            logger.error("cannot read %s from %s@%s: %s", e["url"], e["warc_file"], e["warc_offset"], exc)
+            health.error("warc_unreadable", e["url"], str(exc))
+
+    # New bytes are extracted in parallel on the task runner; known bytes never again.
+    pending = {}
+    for capture, body in captures:
+        if capture.sha256 not in pending and writer.document_id_for_sha(capture.sha256) is None:
+            pending[capture.sha256] = extract_document.submit(
+                body, sha256=capture.sha256, url=capture.final_url, content_type=capture.header("content-type"))
+    extracted = {sha: Document.from_json(f.result()) for sha, f in pending.items()}
+
+    created: set[int] = set()
+    page_reports: dict[str, int] = {}
+    for capture, body in captures:
+        progress("document", 1)
+        known_id = writer.document_id_for_sha(capture.sha256)
+        if known_id is not None:
+            writer.add_capture(capture, known_id)
+            report_id = writer.db["documents"].get(known_id)["report_id"]
+            page_reports[capture.url] = report_id
+            touched.add(report_id)
+            counts.documents_seen += 1
+            continue
+        document = extracted[capture.sha256]
+        report_id, is_new = _report_of(writer, site, capture, document, page_reports)
+        if report_id is None:
+            logger.warning("not a report: %s (%s)", capture.url, document.title or capture.link_text)
+            health.error("not_a_report", capture.url, document.title or capture.link_text)
+            continue
+        if document.error:
+            health.error("extract_failed", capture.url, document.error)
+        writer.add_document(capture, report_id, document, sniff_format(body, capture.final_url, capture.header("content-type")))
+        page_reports[capture.url] = report_id
+        counts.documents_new += 1
+        health.row["documents_new"] += 1
+        touched.add(report_id)
+        if is_new:
+            created.add(report_id)
+    health.row["reports_found"] = len(touched)
+    health.row["reports_new"] = len(created)
+    return health, touched, created
+
+
+def _report_of(writer: ArchiveWriter, site: Site, capture: Capture, document: Document,
+               page_reports: dict[str, int]) -> tuple[int | None, bool]:
+    identity = identify(document, link_text=capture.link_text, site_name=site.name)
+    parent = None
+    if capture.parent_url:
+        parent = page_reports.get(capture.parent_url) or writer.report_id_for_url(capture.parent_url)
+    # An attachment belongs to its page's report unless it names another year.
+    if parent is not None and (identity is None or _same_year(writer, parent, identity)):
+        return parent, False
+    if identity is None:
+        return None, False
+    return writer.report_for(identity, site.id, capture.fetched_at)
+
+
+def _same_year(writer: ArchiveWriter, report_id: int, identity: ReportIdentity) -> bool:
+    return writer.db["reports"].get(report_id)["year"] == identity.year
+
+
+def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],
+                    counts: RunCounts) -> list[tuple[int, int]]:
+    """Parse each report's current documents and record a version where anything changed.
+    Returns [(report id, new version)]."""
+    jobs = {}
+    docs_of = {}
+    for report_id in sorted(report_ids):
+        report = writer.db["reports"].get(report_id)
+        docs = writer.current_documents(report_id)
+        docs_of[report_id] = docs
+        if docs:
+            jobs[report_id] = parse_report_task.submit(
+                report_id, [{"id": d["id"], "document_json": d["document_json"]} for d in docs],
+                year=report["year"], agency=report["agency"], site_name=site_names.get(report["site_id"]))
+    new_versions = []
+    for report_id in sorted(report_ids):
+        parsed = jobs[report_id].result() if report_id in jobs else None
+        version = writer.store_version(report_id, docs_of[report_id], parsed, utc_now())
+        if version is not None:
+            counts.versions_new += 1
+            new_versions.append((report_id, version))
+    return new_versions

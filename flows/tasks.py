@@ -1,0 +1,100 @@
+"""The Prefect tasks of the pipeline, each one step, small and named for it.
+
+Tasks get and return plain data (paths, bytes, JSON strings, dicts) so they
+run the same on threads, processes or a Dask cluster. None of them writes to
+the archive: that is the flow's job, in one thread.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from archive.versions import extractor_stack
+from crawlers.run_crawl import CrawlJob
+
+PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+@dataclass
+class CrawlResult:
+    site_id: str
+    events_path: str
+    returncode: int
+    stderr_tail: str
+    duration_s: float
+
+
+@task(name="crawl-site", task_run_name="crawl-{site[id]}", retries=2, retry_delay_seconds=[30, 120],
+      cache_policy=NO_CACHE)
+def crawl_site(site: dict[str, Any], *, warc_dir: str, work_dir: str, run_id: str,
+               known: dict[str, dict[str, Any]], delay: float | None, max_download_bytes: int | None) -> CrawlResult:
+    """Crawl one site in a child process (Twisted's reactor cannot restart in one process).
+
+    A retry appends to the same WARC and events files: what the failed attempt
+    captured is kept, and the flow reads every line.
+    """
+    started = time.monotonic()
+    # Named from the run id and the site slug, never from a URL.
+    warc_path = os.path.join(warc_dir, f"{run_id[:8]}-{site['id']}.warc.gz")
+    events_path = os.path.join(work_dir, f"{site['id']}.events.jsonl")
+    job_path = os.path.join(work_dir, f"{site['id']}.job.json")
+    CrawlJob(site=site, warc_path=warc_path, events_path=events_path, known=known, delay=delay,
+             max_download_bytes=max_download_bytes).dump(job_path)
+    proc = subprocess.run([sys.executable, "-m", "crawlers.run_crawl", job_path],
+                          capture_output=True, text=True, cwd=PROJECT_ROOT)
+    if proc.returncode < 0:  # killed by a signal: let Prefect retry it
+        raise RuntimeError(f"crawl of {site['id']} killed by signal {-proc.returncode}")
+    return CrawlResult(site["id"], events_path, proc.returncode, proc.stderr[-2000:], time.monotonic() - started)
+
+
+def _extract_cache_key(context, parameters: dict[str, Any]) -> str:
+    return f"extract-{parameters['sha256']}-{extractor_stack()}"
+
+
+@task(name="extract-document", task_run_name="extract-{sha256:.12}", cache_key_fn=_extract_cache_key,
+      persist_result=True)
+def extract_document(body: bytes, *, sha256: str, url: str, content_type: str | None) -> str:
+    """Bytes → Document JSON. Cached on the content hash and the extractors' versions,
+    so a document already extracted (by an interrupted run, say) is not extracted again."""
+    from parsers.extract import extract
+    charset = None
+    if content_type and "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=")[-1].split(";")[0].strip()
+    return extract(body, url=url, content_type=content_type, http_charset=charset).to_json()
+
+
+@task(name="parse-report", task_run_name="parse-report-{report_id}", cache_policy=NO_CACHE)
+def parse_report_task(report_id: int, documents: list[dict[str, Any]], *, year: int | None,
+                      agency: str | None, site_name: str | None) -> dict[str, Any]:
+    """The report's documents (id + document_json) → rows for the archive's statistics tables."""
+    from parsers.model import Document
+    from parsers.report_parser import PARSER_VERSION, parse_report
+
+    docs = [Document.from_json(d["document_json"]) for d in documents]
+    parsed = parse_report(docs, year_hint=year, agency_hint=agency, site_name=site_name)
+    doc_id = lambda i: documents[i]["id"] if i is not None and 0 <= i < len(documents) else None  # noqa: E731
+    return {
+        "parser": f"nianbao-parser {PARSER_VERSION}",
+        "report": {"template": parsed.template, "agency_short": parsed.agency_short, "level": parsed.level,
+                   "province": parsed.province, "city": parsed.city, "county": parsed.county,
+                   "region_code": parsed.region_code, "is_aggregate": int(bool(parsed.is_aggregate)),
+                   "published": parsed.published},
+        "cells": [{"table_name": c.table_name, "row_key": c.row_key, "col_key": c.col_key, "value": c.value,
+                   "raw_text": c.raw_text, "raw_label": c.raw_label, "document_id": doc_id(c.document_index),
+                   "page": c.page, "table_index": c.table_index, "row_index": c.row_index,
+                   "col_index": c.col_index, "source": c.source, "confidence": c.confidence,
+                   "flags": json.dumps(c.flags, ensure_ascii=False) if c.flags else None} for c in parsed.cells],
+        "checks": [{"check_name": k.name, "passed": None if k.passed is None else int(k.passed), "detail": k.detail}
+                   for k in parsed.checks],
+        "sections": [{"key": s.key, "heading": s.heading, "text": s.text, "order": s.order} for s in parsed.sections],
+        "warnings": list(parsed.warnings),
+    }
