@@ -75,6 +75,8 @@ class ArchiveWriter:
 
     def start_run(self, *, command: str, started_at: str, sites_file: str | None, sites: int) -> None:
         with self.db.conn:
+            # The archive has one writer: a run still 'running' now was killed.
+            self.db.execute("update runs set status = 'interrupted' where status = 'running'")
             self.db["runs"].upsert({
                 "id": self.run_id, "command": command, "started_at": started_at, "status": "running",
                 "sites_file": sites_file, "sites": sites, "versions_json": _json(dependency_versions()),
@@ -108,14 +110,14 @@ class ArchiveWriter:
 
     def log_fetches(self, events: Iterable[dict[str, Any]]) -> None:
         rows = [{
-            "run_id": self.run_id, "site_id": e.get("site_id"), "url": e.get("url"),
+            "event_id": e.get("event_id"), "run_id": self.run_id, "site_id": e.get("site_id"), "url": e.get("url"),
             "method": e.get("method", "GET"), "status": e.get("status"), "fetched_at": e.get("fetched_at"),
             "conditional": int(bool(e.get("conditional"))), "not_modified": int(bool(e.get("not_modified"))),
             "error": e.get("error"), "error_kind": e.get("error_kind"), "size": e.get("size"),
             "warc_file": e.get("warc_file"), "warc_offset": e.get("warc_offset"),
         } for e in events]
         with self.db.conn:
-            self.db["fetch_log"].insert_all(rows)
+            self.db["fetch_log"].insert_all(rows, ignore=True)
 
     def known_captures(self, site_id: str) -> dict[str, dict[str, Any]]:
         """For every known document URL of a site: the validators of its latest capture,
@@ -199,7 +201,7 @@ class ArchiveWriter:
             "last_modified": capture.header("last-modified"), "warc_file": capture.warc_file,
             "warc_offset": capture.warc_offset, "warc_record_id": capture.warc_record_id,
             "site_id": capture.site_id, "run_id": self.run_id,
-        })
+        }, ignore=True)  # the same WARC record ingested again after a crash
         existing = next(self.db.query("select id from document_locations where document_id = ? and url = ?",
                                       [document_id, capture.url]), None)
         if existing:

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import uuid
 from datetime import datetime, timezone
 from typing import Any
 
@@ -38,6 +39,8 @@ class CrawlRecorder:
 
     def event(self, kind: str, **fields: Any) -> None:
         fields["kind"] = kind
+        # Lets the flow ingest an events file twice (after a crash) without double rows.
+        fields["event_id"] = uuid.uuid4().hex
         self._events.write(json.dumps(fields, ensure_ascii=False) + "\n")
         self._events.flush()
 

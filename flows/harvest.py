@@ -8,7 +8,6 @@ the archive's single writer.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 import uuid
 from typing import Any
@@ -19,10 +18,37 @@ from prefect.runtime import flow_run
 from archive.schema import open_db
 from archive.store import ArchiveWriter, RunCounts
 from crawlers.recorder import utc_now
-from crawlers.sites import load_sites
+from crawlers.sites import Site, load_sites
 
 from .ingest import ProgressFn, ingest_site, version_reports
-from .tasks import crawl_site
+from .tasks import CrawlResult, crawl_site
+
+
+PENDING_DIR = "_pending"
+
+
+def leftover_crawls(pending_dir: str, run_id: str, sites: list[Site], writer: ArchiveWriter) -> list[tuple[Site, str]]:
+    """Events files a killed harvest left behind, with the site each belongs to."""
+    by_id = {s.id: s for s in sites}
+    out = []
+    for name in sorted(os.listdir(pending_dir)):
+        if not name.endswith(".events.jsonl") or name.startswith(run_id[:8] + "-"):
+            continue
+        site_id = name[len("12345678-"):-len(".events.jsonl")]
+        site = by_id.get(site_id)
+        if site is None:  # the site left the sites file since: ingest with what the archive knows
+            row = next(writer.db.query("select name from sites where id = ?", [site_id]), None)
+            site = Site(id=site_id, start_urls=(), name=row["name"] if row else None)
+        out.append((site, os.path.join(pending_dir, name)))
+    return out
+
+
+def _forget(events_path: str) -> None:
+    for path in (events_path, events_path.replace(".events.jsonl", ".job.json")):
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
 
 
 @flow(name="harvest", flow_run_name="harvest-{sites_file}", log_prints=False)
@@ -40,24 +66,34 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
     writer.record_sites([s.to_dict() for s in sites], utc_now())
     counts = RunCounts(sites=len(sites))
     status = "failed"
+    # Crawl output waits here until ingested, so a killed harvest's captures are
+    # ingested by the next run instead of being lost.
+    pending_dir = os.path.join(warc_dir, PENDING_DIR)
+    os.makedirs(pending_dir, exist_ok=True)
+    site_names = {site.id: site.name for site in sites}
     try:
-        with tempfile.TemporaryDirectory(prefix="nianbao-crawl-") as work_dir:
-            futures = {site.id: crawl_site.submit(
-                site.to_dict(), warc_dir=warc_dir, work_dir=work_dir, run_id=run_id,
-                known=writer.known_captures(site.id), delay=delay, max_download_bytes=max_download_bytes)
-                for site in sites}
-            site_names = {site.id: site.name for site in sites}
-            for site in sites:
-                started = utc_now()
-                result = futures[site.id].result()
-                progress("site_crawled", 1)
-                health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
-                versions = version_reports(writer, touched, site_names, counts)
-                counts.reports_new += len(created)
-                health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
-                writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
-                                            duration_s=round(result.duration_s, 2),
-                                            status="ok" if result.returncode == 0 else "crawler_failed"))
+        for site, events_path in leftover_crawls(pending_dir, run_id, sites, writer):
+            health, touched, created = ingest_site(writer, site, CrawlResult(site.id, events_path, 0, "", 0.0),
+                                                   warc_dir, counts, progress)
+            version_reports(writer, touched, site_names, counts)
+            counts.reports_new += len(created)
+            _forget(events_path)
+        futures = {site.id: crawl_site.submit(
+            site.to_dict(), warc_dir=warc_dir, work_dir=pending_dir, run_id=run_id,
+            known=writer.known_captures(site.id), delay=delay, max_download_bytes=max_download_bytes)
+            for site in sites}
+        for site in sites:
+            started = utc_now()
+            result = futures[site.id].result()
+            progress("site_crawled", 1)
+            health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
+            versions = version_reports(writer, touched, site_names, counts)
+            counts.reports_new += len(created)
+            health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
+            writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
+                                        duration_s=round(result.duration_s, 2),
+                                        status="ok" if result.returncode == 0 else "crawler_failed"))
+            _forget(result.events_path)
         status = "completed"
     finally:
         writer.finish_run(finished_at=utc_now(), status=status, counts=counts)

@@ -18,7 +18,7 @@ from parsers.formats import sniff_format
 from parsers.identity import ReportIdentity, identify
 from parsers.model import Document
 
-from .tasks import CrawlResult, extract_document, parse_report_task
+from .tasks import CrawlResult, parse_report_task, submit_extractions
 
 ProgressFn = Callable[[str, int], None]  # (what happened, how many) for the terminal display
 REMOVED_STATUSES = ("http_404", "http_410")
@@ -105,11 +105,12 @@ def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir
             health.error("warc_unreadable", e["url"], str(exc))
 
     # New bytes are extracted in parallel on the task runner; known bytes never again.
-    pending = {}
+    todo: dict[str, dict[str, Any]] = {}
     for capture, body in captures:
-        if capture.sha256 not in pending and writer.document_id_for_sha(capture.sha256) is None:
-            pending[capture.sha256] = extract_document.submit(
-                body, sha256=capture.sha256, url=capture.final_url, content_type=capture.header("content-type"))
+        if capture.sha256 not in todo and writer.document_id_for_sha(capture.sha256) is None:
+            todo[capture.sha256] = {"sha256": capture.sha256, "body": body, "url": capture.final_url,
+                                    "content_type": capture.header("content-type")}
+    pending = submit_extractions(list(todo.values()))
     extracted = {sha: Document.from_json(f.result()) for sha, f in pending.items()}
 
     created: set[int] = set()

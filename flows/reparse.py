@@ -22,7 +22,7 @@ from archive.warc import read_response
 from crawlers.recorder import utc_now
 
 from .ingest import ProgressFn, version_reports
-from .tasks import extract_document
+from .tasks import submit_extractions
 
 
 @flow(name="reparse", log_prints=False)
@@ -41,33 +41,33 @@ def reparse(db_path: str, warc_dir: str, *, progress: ProgressFn | None = None) 
         docs = list(db.query("select id, url, final_url, content_type, warc_file, warc_offset, document_json "
                              "from documents order by id"))
         # Re-extract, skipping the cache: a reparse is asked for because extraction may have changed.
-        extract_fresh = extract_document.with_options(refresh_cache=True)
-        futures = {}
+        items, unreadable = [], set()
         for d in docs:
             try:
                 body = read_response(warc_dir, d["warc_file"], d["warc_offset"]).decoded_body()
             except Exception as exc:
                 logger.error("document %s: cannot read %s@%s: %s", d["id"], d["warc_file"], d["warc_offset"], exc)
                 counts.error("warc_unreadable")
+                unreadable.add(d["id"])
                 continue
-            futures[d["id"]] = extract_fresh.submit(body, sha256=hashlib.sha256(body).hexdigest(),
-                                                    url=d["final_url"] or d["url"], content_type=d["content_type"])
+            items.append({"sha256": hashlib.sha256(body).hexdigest(), "body": body,
+                          "url": d["final_url"] or d["url"], "content_type": d["content_type"], "id": d["id"]})
+        futures = submit_extractions(items, refresh=True)
         changed_docs = 0
-        for d in docs:
-            if d["id"] not in futures:
-                continue
-            new_json = futures[d["id"]].result()
+        by_id = {d["id"]: d for d in docs}
+        for item in items:
+            new_json = futures[item["sha256"]].result()
             progress("document", 1)
-            if new_json != d["document_json"]:
-                writer.refresh_extraction(d["id"], new_json)
+            if new_json != by_id[item["id"]]["document_json"]:
+                writer.refresh_extraction(item["id"], new_json)
                 changed_docs += 1
         report_ids = {r["id"] for r in db.query("select id from reports")}
         site_names = {r["id"]: r["name"] for r in db.query("select id, name from sites")}
         version_reports(writer, report_ids, site_names, counts)
-        counts.documents_seen = len(futures)
+        counts.documents_seen = len(items)
         counts.documents_new = 0
         status = "completed"
     finally:
         writer.finish_run(finished_at=utc_now(), status=status, counts=counts)
-    return {"run_id": run_id, "duration_s": round(time.monotonic() - t0, 2), "documents": len(futures),
+    return {"run_id": run_id, "duration_s": round(time.monotonic() - t0, 2), "documents": len(docs),
             "documents_reextracted_changed": changed_docs, **counts.__dict__}

@@ -6,8 +6,10 @@ the archive: that is the flow's job, in one thread.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -33,6 +35,16 @@ class CrawlResult:
     duration_s: float
 
 
+def _die_with_parent() -> None:
+    """In the crawl's child process: end it if the harvest dies, so a killed
+    harvest leaves no orphan crawler writing to the WARC store."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass  # not Linux: an orphaned crawl still ends by itself
+
+
 @task(name="crawl-site", task_run_name="crawl-{site[id]}", retries=2, retry_delay_seconds=[30, 120],
       cache_policy=NO_CACHE)
 def crawl_site(site: dict[str, Any], *, warc_dir: str, work_dir: str, run_id: str,
@@ -45,31 +57,60 @@ def crawl_site(site: dict[str, Any], *, warc_dir: str, work_dir: str, run_id: st
     started = time.monotonic()
     # Named from the run id and the site slug, never from a URL.
     warc_path = os.path.join(warc_dir, f"{run_id[:8]}-{site['id']}.warc.gz")
-    events_path = os.path.join(work_dir, f"{site['id']}.events.jsonl")
-    job_path = os.path.join(work_dir, f"{site['id']}.job.json")
+    events_path = os.path.join(work_dir, f"{run_id[:8]}-{site['id']}.events.jsonl")
+    job_path = os.path.join(work_dir, f"{run_id[:8]}-{site['id']}.job.json")
     CrawlJob(site=site, warc_path=warc_path, events_path=events_path, known=known, delay=delay,
              max_download_bytes=max_download_bytes).dump(job_path)
     proc = subprocess.run([sys.executable, "-m", "crawlers.run_crawl", job_path],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT)
+                          capture_output=True, text=True, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent)
     if proc.returncode < 0:  # killed by a signal: let Prefect retry it
         raise RuntimeError(f"crawl of {site['id']} killed by signal {-proc.returncode}")
     return CrawlResult(site["id"], events_path, proc.returncode, proc.stderr[-2000:], time.monotonic() - started)
 
 
-def _extract_cache_key(context, parameters: dict[str, Any]) -> str:
-    return f"extract-{parameters['sha256']}-{extractor_stack()}"
+def _batch_cache_key(context, parameters: dict[str, Any]) -> str:
+    shas = ",".join(item["sha256"] for item in parameters["items"])
+    return "extract-" + hashlib.sha256(f"{shas}|{extractor_stack()}".encode()).hexdigest()
 
 
-@task(name="extract-document", task_run_name="extract-{sha256:.12}", cache_key_fn=_extract_cache_key,
-      persist_result=True)
-def extract_document(body: bytes, *, sha256: str, url: str, content_type: str | None) -> str:
-    """Bytes → Document JSON. Cached on the content hash and the extractors' versions,
-    so a document already extracted (by an interrupted run, say) is not extracted again."""
+@task(name="extract-documents", task_run_name="extract-{items[0][sha256]:.12}+{n_more}",
+      cache_key_fn=_batch_cache_key, persist_result=True)
+def extract_documents(items: list[dict[str, Any]], n_more: int = 0) -> list[str]:
+    """Bytes → Document JSON, for a batch of documents (one task per document would
+    cost more in orchestration than most extractions). Cached on the documents'
+    hashes and the extractors' versions, so a batch already extracted by an
+    interrupted run is not extracted again."""
     from parsers.extract import extract
-    charset = None
-    if content_type and "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=")[-1].split(";")[0].strip()
-    return extract(body, url=url, content_type=content_type, http_charset=charset).to_json()
+    out = []
+    for item in items:
+        content_type = item.get("content_type")
+        charset = None
+        if content_type and "charset=" in content_type.lower():
+            charset = content_type.lower().split("charset=")[-1].split(";")[0].strip()
+        out.append(extract(item["body"], url=item["url"], content_type=content_type, http_charset=charset).to_json())
+    return out
+
+
+def submit_extractions(items: list[dict[str, Any]], *, batch_size: int = 8, refresh: bool = False) -> dict[str, Any]:
+    """Submit extraction of `items` ({sha256, body, url, content_type}) in batches;
+    returns {sha256: future-like} whose .result() is the Document JSON."""
+    task_fn = extract_documents.with_options(refresh_cache=True) if refresh else extract_documents
+    results: dict[str, Any] = {}
+    for start in range(0, len(items), batch_size):
+        batch = items[start:start + batch_size]
+        future = task_fn.submit(batch, n_more=len(batch) - 1)
+        for i, item in enumerate(batch):
+            results[item["sha256"]] = _BatchItem(future, i)
+    return results
+
+
+@dataclass
+class _BatchItem:
+    future: Any
+    index: int
+
+    def result(self) -> str:
+        return self.future.result()[self.index]
 
 
 @task(name="parse-report", task_run_name="parse-report-{report_id}", cache_policy=NO_CACHE)
