@@ -18,10 +18,12 @@ from parsers.formats import sniff_format
 from parsers.identity import ReportIdentity, identify
 from parsers.model import Document
 
-from .tasks import CrawlResult, parse_report_task, submit_extractions
+from .tasks import CrawlResult, parse_reports, submit_extractions
 
 ProgressFn = Callable[[str, int], None]  # (what happened, how many) for the terminal display
 REMOVED_STATUSES = ("http_404", "http_410")
+INGEST_CHUNK = 64
+PARSE_BATCH = 8
 
 
 def capture_from_event(event: dict[str, Any], warc_dir: str) -> tuple[Capture, bytes]:
@@ -96,53 +98,63 @@ def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir
     # Pages before attachments, so an attachment finds the report its page belongs to.
     fresh.sort(key=lambda e: 0 if e.get("role") == "page" else 1)
 
+    created: set[int] = set()
+    page_reports: dict[str, int] = {}
+    # In chunks, extraction of the next chunk running while this one is archived:
+    # memory holds two chunks of bodies, however large the site.
+    chunks = [fresh[i:i + INGEST_CHUNK] for i in range(0, len(fresh), INGEST_CHUNK)]
+    submitted = _read_and_submit(writer, chunks[0], warc_dir, health) if chunks else None
+    for k in range(len(chunks)):
+        captures, pending = submitted
+        submitted = _read_and_submit(writer, chunks[k + 1], warc_dir, health) if k + 1 < len(chunks) else None
+        extracted = {sha: Document.from_json(f.result()) for sha, f in pending.items()}
+        for capture, body in captures:
+            progress("document", 1)
+            known_id = writer.document_id_for_sha(capture.sha256)
+            if known_id is not None:
+                writer.add_capture(capture, known_id)
+                report_id = writer.db["documents"].get(known_id)["report_id"]
+                page_reports[capture.url] = report_id
+                touched.add(report_id)
+                counts.documents_seen += 1
+                continue
+            document = extracted[capture.sha256]
+            report_id, is_new = _report_of(writer, site, capture, document, page_reports)
+            if report_id is None:
+                logger.warning("not a report: %s (%s)", capture.url, document.title or capture.link_text)
+                health.error("not_a_report", capture.url, document.title or capture.link_text)
+                continue
+            if document.error:
+                health.error("extract_failed", capture.url, document.error)
+            fmt = sniff_format(body, capture.final_url, capture.header("content-type"))
+            writer.add_document(capture, report_id, document, fmt)
+            page_reports[capture.url] = report_id
+            counts.documents_new += 1
+            health.row["documents_new"] += 1
+            touched.add(report_id)
+            if is_new:
+                created.add(report_id)
+    health.row["reports_found"] = len(touched)
+    health.row["reports_new"] = len(created)
+    return health, touched, created
+
+
+def _read_and_submit(writer: ArchiveWriter, events: list[dict[str, Any]], warc_dir: str,
+                     health: SiteHealth) -> tuple[list[tuple[Capture, bytes]], dict[str, Any]]:
+    """Read a chunk's bodies from the WARC and submit extraction of the bytes never seen."""
     captures: list[tuple[Capture, bytes]] = []
-    for e in fresh:
+    for e in events:
         try:
             captures.append(capture_from_event(e, warc_dir))
         except Exception as exc:  # an unreadable record is recorded; the others go on
-            logger.error("cannot read %s from %s@%s: %s", e["url"], e["warc_file"], e["warc_offset"], exc)
+            get_run_logger().error("cannot read %s from %s@%s: %s", e["url"], e["warc_file"], e["warc_offset"], exc)
             health.error("warc_unreadable", e["url"], str(exc))
-
-    # New bytes are extracted in parallel on the task runner; known bytes never again.
     todo: dict[str, dict[str, Any]] = {}
     for capture, body in captures:
         if capture.sha256 not in todo and writer.document_id_for_sha(capture.sha256) is None:
             todo[capture.sha256] = {"sha256": capture.sha256, "body": body, "url": capture.final_url,
                                     "content_type": capture.header("content-type")}
-    pending = submit_extractions(list(todo.values()))
-    extracted = {sha: Document.from_json(f.result()) for sha, f in pending.items()}
-
-    created: set[int] = set()
-    page_reports: dict[str, int] = {}
-    for capture, body in captures:
-        progress("document", 1)
-        known_id = writer.document_id_for_sha(capture.sha256)
-        if known_id is not None:
-            writer.add_capture(capture, known_id)
-            report_id = writer.db["documents"].get(known_id)["report_id"]
-            page_reports[capture.url] = report_id
-            touched.add(report_id)
-            counts.documents_seen += 1
-            continue
-        document = extracted[capture.sha256]
-        report_id, is_new = _report_of(writer, site, capture, document, page_reports)
-        if report_id is None:
-            logger.warning("not a report: %s (%s)", capture.url, document.title or capture.link_text)
-            health.error("not_a_report", capture.url, document.title or capture.link_text)
-            continue
-        if document.error:
-            health.error("extract_failed", capture.url, document.error)
-        writer.add_document(capture, report_id, document, sniff_format(body, capture.final_url, capture.header("content-type")))
-        page_reports[capture.url] = report_id
-        counts.documents_new += 1
-        health.row["documents_new"] += 1
-        touched.add(report_id)
-        if is_new:
-            created.add(report_id)
-    health.row["reports_found"] = len(touched)
-    health.row["reports_new"] = len(created)
-    return health, touched, created
+    return captures, submit_extractions(list(todo.values()))
 
 
 def _report_of(writer: ArchiveWriter, site: Site, capture: Capture, document: Document,
@@ -164,24 +176,30 @@ def _same_year(writer: ArchiveWriter, report_id: int, identity: ReportIdentity) 
 
 
 def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],
-                    counts: RunCounts) -> list[tuple[int, int]]:
+                    counts: RunCounts, chunk: int = 128) -> list[tuple[int, int]]:
     """Parse each report's current documents and record a version where anything changed.
-    Returns [(report id, new version)]."""
-    jobs = {}
-    docs_of = {}
-    for report_id in sorted(report_ids):
-        report = writer.db["reports"].get(report_id)
-        docs = writer.current_documents(report_id)
-        docs_of[report_id] = docs
-        if docs:
-            jobs[report_id] = parse_report_task.submit(
-                report_id, [{"id": d["id"], "document_json": d["document_json"]} for d in docs],
-                year=report["year"], agency=report["agency"], site_name=site_names.get(report["site_id"]))
+    Returns [(report id, new version)]. Works in chunks so memory stays flat."""
     new_versions = []
-    for report_id in sorted(report_ids):
-        parsed = jobs[report_id].result() if report_id in jobs else None
-        version = writer.store_version(report_id, docs_of[report_id], parsed, utc_now())
-        if version is not None:
-            counts.versions_new += 1
-            new_versions.append((report_id, version))
+    ordered = sorted(report_ids)
+    for start in range(0, len(ordered), chunk):
+        jobs, docs_of = [], {}
+        for report_id in ordered[start:start + chunk]:
+            report = writer.db["reports"].get(report_id)
+            docs = writer.current_documents(report_id)
+            docs_of[report_id] = docs
+            if docs:
+                jobs.append({"report_id": report_id, "year": report["year"], "agency": report["agency"],
+                             "site_name": site_names.get(report["site_id"]),
+                             "documents": [{"id": d["id"], "document_json": d["document_json"]} for d in docs]})
+        futures = [(batch, parse_reports.submit(batch, n_more=len(batch) - 1))
+                   for batch in (jobs[i:i + PARSE_BATCH] for i in range(0, len(jobs), PARSE_BATCH))]
+        parsed_of = {}
+        for batch, future in futures:
+            for job, parsed in zip(batch, future.result()):
+                parsed_of[job["report_id"]] = parsed
+        for report_id in ordered[start:start + chunk]:
+            version = writer.store_version(report_id, docs_of[report_id], parsed_of.get(report_id), utc_now())
+            if version is not None:
+                counts.versions_new += 1
+                new_versions.append((report_id, version))
     return new_versions

@@ -25,6 +25,9 @@ from .ingest import ProgressFn, version_reports
 from .tasks import submit_extractions
 
 
+REPARSE_CHUNK = 256
+
+
 @flow(name="reparse", log_prints=False)
 def reparse(db_path: str, warc_dir: str, *, progress: ProgressFn | None = None) -> dict[str, Any]:
     progress = progress or (lambda what, n: None)
@@ -38,36 +41,39 @@ def reparse(db_path: str, warc_dir: str, *, progress: ProgressFn | None = None) 
     counts = RunCounts()
     status = "failed"
     try:
-        docs = list(db.query("select id, url, final_url, content_type, warc_file, warc_offset, document_json "
-                             "from documents order by id"))
-        # Re-extract, skipping the cache: a reparse is asked for because extraction may have changed.
-        items, unreadable = [], set()
-        for d in docs:
-            try:
-                body = read_response(warc_dir, d["warc_file"], d["warc_offset"]).decoded_body()
-            except Exception as exc:
-                logger.error("document %s: cannot read %s@%s: %s", d["id"], d["warc_file"], d["warc_offset"], exc)
-                counts.error("warc_unreadable")
-                unreadable.add(d["id"])
-                continue
-            items.append({"sha256": hashlib.sha256(body).hexdigest(), "body": body,
-                          "url": d["final_url"] or d["url"], "content_type": d["content_type"], "id": d["id"]})
-        futures = submit_extractions(items, refresh=True)
+        ids = [r["id"] for r in db.query("select id from documents order by id")]
         changed_docs = 0
-        by_id = {d["id"]: d for d in docs}
-        for item in items:
-            new_json = futures[item["sha256"]].result()
-            progress("document", 1)
-            if new_json != by_id[item["id"]]["document_json"]:
-                writer.refresh_extraction(item["id"], new_json)
-                changed_docs += 1
+        # In chunks, so memory does not grow with the archive.
+        for start in range(0, len(ids), REPARSE_CHUNK):
+            chunk = ids[start:start + REPARSE_CHUNK]
+            docs = list(db.query(f"select id, url, final_url, content_type, warc_file, warc_offset, document_json "
+                                 f"from documents where id in ({','.join('?' * len(chunk))})", chunk))
+            items = []
+            for d in docs:
+                try:
+                    body = read_response(warc_dir, d["warc_file"], d["warc_offset"]).decoded_body()
+                except Exception as exc:
+                    logger.error("document %s: cannot read %s@%s: %s", d["id"], d["warc_file"], d["warc_offset"], exc)
+                    counts.error("warc_unreadable")
+                    continue
+                items.append({"sha256": hashlib.sha256(body).hexdigest(), "body": body,
+                              "url": d["final_url"] or d["url"], "content_type": d["content_type"], "id": d["id"]})
+            # Re-extract, skipping the cache: a reparse is asked for because extraction may have changed.
+            futures = submit_extractions(items, refresh=True)
+            old = {d["id"]: d["document_json"] for d in docs}
+            for item in items:
+                new_json = futures[item["sha256"]].result()
+                progress("document", 1)
+                if new_json != old[item["id"]]:
+                    writer.refresh_extraction(item["id"], new_json)
+                    changed_docs += 1
         report_ids = {r["id"] for r in db.query("select id from reports")}
         site_names = {r["id"]: r["name"] for r in db.query("select id, name from sites")}
         version_reports(writer, report_ids, site_names, counts)
-        counts.documents_seen = len(items)
+        counts.documents_seen = len(ids)
         counts.documents_new = 0
         status = "completed"
     finally:
         writer.finish_run(finished_at=utc_now(), status=status, counts=counts)
-    return {"run_id": run_id, "duration_s": round(time.monotonic() - t0, 2), "documents": len(docs),
+    return {"run_id": run_id, "duration_s": round(time.monotonic() - t0, 2), "documents": len(ids),
             "documents_reextracted_changed": changed_docs, **counts.__dict__}

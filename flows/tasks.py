@@ -113,10 +113,15 @@ class _BatchItem:
         return self.future.result()[self.index]
 
 
-@task(name="parse-report", task_run_name="parse-report-{report_id}", cache_policy=NO_CACHE)
-def parse_report_task(report_id: int, documents: list[dict[str, Any]], *, year: int | None,
-                      agency: str | None, site_name: str | None) -> dict[str, Any]:
-    """The report's documents (id + document_json) → rows for the archive's statistics tables."""
+@task(name="parse-reports", task_run_name="parse-reports-{jobs[0][report_id]}+{n_more}", cache_policy=NO_CACHE)
+def parse_reports(jobs: list[dict[str, Any]], n_more: int = 0) -> list[dict[str, Any]]:
+    """Parse a batch of reports: each job is {report_id, documents: [{id, document_json}], year,
+    agency, site_name}; returns rows for the archive's statistics tables, in order."""
+    return [_parse_one(**job) for job in jobs]
+
+
+def _parse_one(report_id: int, documents: list[dict[str, Any]], *, year: int | None,
+               agency: str | None, site_name: str | None) -> dict[str, Any]:
     from parsers.model import Document
     from parsers.report_parser import PARSER_VERSION, parse_report
 
