@@ -76,3 +76,26 @@ def test_robots_disallowed_path_is_never_requested(prefect_harness, sites_file, 
     assert not any(p.startswith("/internal/") for p in sample_sites["qinghe"].paths())
     assert result["robots_disallowed"] == 1
     assert db["fetch_log"].count_where("url like '%/internal/%'") == 0
+
+
+def test_statistics_match_the_numbers_the_sites_published(prefect_harness, sites_file, tmp_path, expected_reports):
+    """Every statistics cell of every sample report, from HTML, DOCX and LibreOffice PDF alike."""
+    _, db, _ = run_harvest(sites_file, tmp_path)
+    checked = 0
+    for site in expected_reports.values():
+        for truth in site:
+            if not truth["statistics"]:
+                continue
+            report = next(db.query("select * from reports where agency_key = ? and year = ?",
+                                   [agency_key(truth["agency"]), truth["year"]]))
+            assert report["template"] == truth["template"]
+            got = {(s["table_name"], s["row_key"], s["col_key"]): s["value"]
+                   for s in db.query("select * from statistics where report_id = ?", [report["id"]])}
+            for table, rows in truth["statistics"].items():
+                for row, cols in rows.items():
+                    for col, value in cols.items():
+                        assert got.get((table, row, col)) == value, (truth["agency"], truth["year"], table, row, col)
+                        checked += 1
+            checks = {c["check_name"]: c["passed"] for c in db.query("select * from checks where report_id = ?", [report["id"]])}
+            assert checks == {"requests_balance": 1, "requests_outcomes_sum": 1, "requests_row_total": 1, "review_total": 1}
+    assert checked > 1900
