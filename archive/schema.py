@@ -10,7 +10,7 @@ from typing import Any
 
 import sqlite_utils
 
-from . import near_duplicates
+from . import near_duplicates, views
 
 SCHEMA_VERSION = 1
 
@@ -168,4 +168,5 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for table, cols, unique in INDEXES:
             db.table(table).create_index(list(cols), unique=unique, if_not_exists=True)
         near_duplicates.ensure_tables(db)
+        views.ensure_views(db)
         db.table("_meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")

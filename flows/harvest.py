@@ -15,6 +15,7 @@ from typing import Any
 from prefect import flow
 from prefect.runtime import flow_run
 
+from archive import search
 from archive.schema import open_db
 from archive.store import ArchiveWriter, RunCounts
 from crawlers.recorder import utc_now
@@ -77,6 +78,7 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
                                                    warc_dir, counts, progress)
             version_reports(writer, touched, site_names, counts)
             counts.reports_new += len(created)
+            search.refresh_index(writer.db, sorted(touched))
             _forget(events_path)
         futures = {site.id: crawl_site.submit(
             site.to_dict(), warc_dir=warc_dir, work_dir=pending_dir, run_id=run_id,
@@ -90,6 +92,7 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
             versions = version_reports(writer, touched, site_names, counts)
             counts.reports_new += len(created)
             health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
+            search.refresh_index(writer.db, sorted(touched))  # searchable as soon as archived
             writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
                                         duration_s=round(result.duration_s, 2),
                                         status="ok" if result.returncode == 0 else "crawler_failed"))
