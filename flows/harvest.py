@@ -63,6 +63,7 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
     os.makedirs(warc_dir, exist_ok=True)
     writer = ArchiveWriter(open_db(db_path), run_id)
     t0 = time.monotonic()
+    progress("started", 0)
     writer.start_run(command=command, started_at=utc_now(), sites_file=str(sites_file), sites=len(sites))
     writer.record_sites([s.to_dict() for s in sites], utc_now())
     counts = RunCounts(sites=len(sites))

@@ -38,6 +38,7 @@ def reparse(db_path: str, warc_dir: str, *, progress: ProgressFn | None = None) 
     writer = ArchiveWriter(open_db(db_path), run_id)
     db = writer.db
     t0 = time.monotonic()
+    progress("started", 0)
     writer.start_run(command="reparse", started_at=utc_now(), sites_file=None, sites=0)
     counts = RunCounts()
     status = "failed"
