@@ -2,16 +2,17 @@
 
 SQLite's FTS5 tokenizers do not fit Chinese: `unicode61` makes a whole run of Chinese
 characters one token, `trigram` cannot answer one- or two-character queries. We tokenise
-in Python instead and give FTS5 pre-split text through the `ascii` tokenizer (which
-splits on spaces and ASCII punctuation only, and keeps every non-ASCII character inside
-tokens):
+in Python and give FTS5 pre-split text through the `ascii` tokenizer (which splits on
+spaces and ASCII punctuation only and keeps every non-ASCII character inside tokens):
 
-* column `u`: the distinct characters of the report, once each. One-character queries
-  need only "does the report contain it", and storing each character once instead of
-  at every position keeps this column small.
-* column `b`: every overlapping bigram, in order. A two-character query is one token;
-  a longer one is the phrase of its overlapping bigrams, which matches exactly where
-  the query is a substring.
+* `search_fts` (detail=full): every overlapping bigram of the report in order, then its
+  last character alone. A two-character query is one token; a longer one is the phrase
+  of its overlapping bigrams, which matches exactly where the query is a substring; a
+  one-character query `c` is the prefix query `"c" *` (every occurrence of c starts a
+  bigram, or is the last character).
+* `search_chars` (detail=none): each distinct character of the report once. Prefix
+  queries over a common character's hundreds of bigrams are slow, so `search` and
+  `nianbao search` answer one-character queries here, from doc-level lists only.
 
 Text and query go through the same `normalize` (NFKC, lower case, whitespace removed,
 ASCII punctuation turned full-width so it stays inside tokens), so a report matches
@@ -19,35 +20,50 @@ exactly when the normalised query is a substring of its normalised text. Removin
 whitespace is deliberate: PDF extraction spaces glyphs out (`结 果 维 持`) and a
 journalist searching 结果维持 must still find it.
 
-The FTS table is contentless (the text lives in `documents`); `search_source` keeps the
-normalised text zlib-compressed, because deleting a row from a contentless FTS5 table
-needs the tokens it was indexed with.
+Both FTS tables are contentless (the text lives in `documents`). Deleting a row from a
+contentless table needs the tokens it was indexed with, so `search_source` records which
+documents (and a hash of their text) each report was indexed from; when those texts
+have changed since (a re-extraction), only a full rebuild is exact, and that is what
+`refresh_index` then does.
 
 `match_expression` is also installed in datasette as `escape_fts` (see
-archive/datasette/plugins/nianbao.py), so the search box there gives the same answers.
+archive/datasette/plugins/nianbao.py), so its search box gives the same answers.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import re
 import sqlite3
 import unicodedata
-import zlib
 from dataclasses import asdict, dataclass
 from operator import add
 from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
+logger = logging.getLogger(__name__)
+
 FTS_TABLE = "search_fts"
+CHARS_TABLE = "search_chars"
 SOURCE_TABLE = "search_source"
+_DDL = {
+    FTS_TABLE: f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(b, content='', tokenize='ascii', detail=full)",
+    CHARS_TABLE: f"CREATE VIRTUAL TABLE {CHARS_TABLE} USING fts5(u, content='', tokenize='ascii', "
+                 f"detail=none, columnsize=0)",
+    SOURCE_TABLE: f"CREATE TABLE {SOURCE_TABLE} (report_id INTEGER PRIMARY KEY, docs TEXT NOT NULL, "
+                  f"chars INTEGER NOT NULL)",
+}
 
 # documents are joined with a private-use character so no bigram spans two documents
 # that a query could match
 _SEP = "\ue000"
 _PUNCT_TO_FULLWIDTH = {c: c + 0xFEE0 for c in range(0x21, 0x7F) if not chr(c).isalnum()}
 _FULLWIDTH_TO_PUNCT = {chr(v): chr(k) for k, v in _PUNCT_TO_FULLWIDTH.items()}
-# whitespace, control characters and our separator (if it ever occurs in real text)
-_DROP = re.compile(r"[\s\x00-\x1f\x7f\ue000]+")
+# whitespace, control characters and private-use characters (unmapped PDF glyphs, and
+# our separator if it ever occurs in real text)
+_DROP = re.compile(r"[\s\x00-\x1f\x7f\ue000-\uf8ff]+")
 
 
 @dataclass
@@ -76,128 +92,187 @@ def normalize(text: str) -> str:
 
 
 def tokens(normalized: str) -> tuple[str, str]:
-    """The `u` and `b` column values for an already normalised text."""
-    unigrams = " ".join(dict.fromkeys(normalized.replace(_SEP, "")))
+    """The `search_chars` and `search_fts` values for an already normalised text."""
+    chars = " ".join(dict.fromkeys(normalized.replace(_SEP, "")))
     bigrams = " ".join(map(add, normalized, normalized[1:]))
-    return unigrams, bigrams
+    return chars, (bigrams + " " + normalized[-1]) if normalized else ""
 
 
 def match_expression(query: str) -> str | None:
-    """The FTS5 MATCH expression equivalent to "normalised query is a substring"; None if blank."""
+    """The `search_fts` MATCH expression for "normalised query is a substring"; None if blank."""
     q = normalize(query or "")
     if not q:
         return None
     if len(q) == 1:
-        return f'u : "{q}"'
+        return f'"{q}" *'
     # normalize() made `"` full-width, so nothing inside the phrase needs escaping
-    return 'b : "' + " ".join(q[i:i + 2] for i in range(len(q) - 1)) + '"'
+    return '"' + " ".join(q[i:i + 2] for i in range(len(q) - 1)) + '"'
 
 
-def ensure_tables(db: sqlite_utils.Database) -> None:
-    db.execute(
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5("
-        "u, b, content='', tokenize='ascii', detail=full)"
-    )
-    db.execute(
-        f"CREATE TABLE IF NOT EXISTS {SOURCE_TABLE} ("
-        "report_id INTEGER PRIMARY KEY, text_z BLOB NOT NULL, chars INTEGER NOT NULL)"
-    )
+def _fast_match(query: str) -> tuple[str, str] | None:
+    """(table, MATCH expression): one-character queries go to the doc-level character table."""
+    q = normalize(query or "")
+    if not q:
+        return None
+    if len(q) == 1:
+        return CHARS_TABLE, f'"{q}"'
+    return FTS_TABLE, match_expression(q)  # type: ignore[return-value]
 
 
-def _report_texts(db: sqlite_utils.Database, report_ids: list[int] | None) -> Iterator[tuple[int, str]]:
-    """(report_id, normalised text) per report: its documents' titles and texts in id order."""
-    sql = "SELECT report_id, title, text FROM documents WHERE report_id IS NOT NULL"
+_NO_MATCH = '"\ue001\ue001"'  # normalize() drops private-use characters: no text has this term
+
+
+def table_expressions(query: str) -> tuple[str, str]:
+    """MATCH expressions for (search_fts, search_chars), the one not needed matching nothing:
+    lets plain SQL take the fast route as `rowid IN (… fts … UNION ALL … chars …)`."""
+    route = _fast_match(query)
+    if route is None:
+        return _NO_MATCH, _NO_MATCH
+    table, expr = route
+    return (expr, _NO_MATCH) if table == FTS_TABLE else (_NO_MATCH, expr)
+
+
+def index_exists(db: sqlite_utils.Database) -> bool:
+    """True when all the search tables exist with the current layout."""
+    have = {name: sql for name, sql in db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE name IN (?, ?, ?)", list(_DDL)).fetchall()}
+    return all(have.get(name) == ddl for name, ddl in _DDL.items())
+
+
+def ensure_tables(db: sqlite_utils.Database) -> bool:
+    """Create the search tables; an older layout is dropped. True if they were (re)created."""
+    if index_exists(db):
+        return False
+    for name in _DDL:
+        db.execute(f"DROP TABLE IF EXISTS {name}")
+    for ddl in _DDL.values():
+        db.execute(ddl)
+    return True
+
+
+def _doc_hash(title: str | None, text: str | None) -> str:
+    return hashlib.blake2b(f"{title or ''}\x00{text or ''}".encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _report_texts(db: sqlite_utils.Database, report_ids: list[int] | None
+                  ) -> Iterator[tuple[int, str, list[list[Any]]]]:
+    """(report_id, normalised text, [[document id, text hash]…]) per report: its documents'
+    titles and texts in id order."""
+    sql = "SELECT report_id, id, title, text FROM documents WHERE report_id IS NOT NULL"
     params: list[Any] = []
     if report_ids is not None:
         sql += f" AND report_id IN ({','.join('?' * len(report_ids))})"
         params = list(report_ids)
     sql += " ORDER BY report_id, id"
-    current, parts = None, []
-    for report_id, title, text in db.execute(sql, params):
+    current, parts, docs = None, [], []
+    for report_id, doc_id, title, text in db.execute(sql, params):
         if report_id != current:
             if current is not None:
-                yield current, _SEP.join(parts)
-            current, parts = report_id, []
+                yield current, _SEP.join(parts), docs
+            current, parts, docs = report_id, [], []
         parts.extend(normalize(p) for p in (title, text) if p)
+        docs.append([doc_id, _doc_hash(title, text)])
     if current is not None:
-        yield current, _SEP.join(parts)
+        yield current, _SEP.join(parts), docs
 
 
 def report_text(db: sqlite_utils.Database, report_id: int) -> str:
     """The normalised text a report is searched in (for tests and reference scans)."""
-    return next((t for _, t in _report_texts(db, [report_id])), "")
+    return next((t for _, t, _ in _report_texts(db, [report_id])), "")
+
+
+class _Stale(Exception):
+    """A report's indexed documents changed text since: its old tokens are unknown."""
+
+
+def _old_text(conn: sqlite3.Connection, docs: list[list[Any]]) -> str:
+    parts = []
+    for doc_id, digest in docs:
+        row = conn.execute("SELECT title, text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None or _doc_hash(*row) != digest:
+            raise _Stale(doc_id)
+        parts.extend(normalize(p) for p in row if p)
+    return _SEP.join(parts)
 
 
 def _delete(conn: sqlite3.Connection, report_ids: Iterable[int]) -> None:
     for rid in report_ids:
-        row = conn.execute(f"SELECT text_z FROM {SOURCE_TABLE} WHERE report_id = ?", [rid]).fetchone()
+        row = conn.execute(f"SELECT docs FROM {SOURCE_TABLE} WHERE report_id = ?", [rid]).fetchone()
         if row is None:
             continue
-        u, b = tokens(zlib.decompress(row[0]).decode("utf-8"))
-        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, u, b) VALUES ('delete', ?, ?, ?)", [rid, u, b])
+        chars, bigrams = tokens(_old_text(conn, json.loads(row[0])))
+        conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, b) VALUES ('delete', ?, ?)", [rid, bigrams])
+        conn.execute(f"INSERT INTO {CHARS_TABLE}({CHARS_TABLE}, rowid, u) VALUES ('delete', ?, ?)", [rid, chars])
         conn.execute(f"DELETE FROM {SOURCE_TABLE} WHERE report_id = ?", [rid])
 
 
-def _insert(conn: sqlite3.Connection, texts: Iterable[tuple[int, str]], batch: int = 500) -> int:
-    n, rows, sources = 0, [], []
-    for rid, text in texts:
-        if not text:
-            continue
-        u, b = tokens(text)
-        rows.append((rid, u, b))
-        sources.append((rid, zlib.compress(text.encode("utf-8"), 6), len(text)))
+def _insert(conn: sqlite3.Connection, texts: Iterable[tuple[int, str, list]], batch: int = 500) -> int:
+    n, rows = 0, []
+    for item in texts:
+        if item[1]:
+            rows.append(item)
         if len(rows) >= batch:
-            n += _flush(conn, rows, sources)
-    return n + _flush(conn, rows, sources)
+            n += _flush(conn, rows)
+    return n + _flush(conn, rows)
 
 
-def _flush(conn: sqlite3.Connection, rows: list, sources: list) -> int:
-    conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, u, b) VALUES (?, ?, ?)", rows)
-    conn.executemany(f"INSERT INTO {SOURCE_TABLE}(report_id, text_z, chars) VALUES (?, ?, ?)", sources)
+def _flush(conn: sqlite3.Connection, rows: list) -> int:
+    toks = [(rid, *tokens(text)) for rid, text, _ in rows]
+    conn.executemany(f"INSERT INTO {FTS_TABLE}(rowid, b) VALUES (?, ?)", [(r, b) for r, _, b in toks])
+    conn.executemany(f"INSERT INTO {CHARS_TABLE}(rowid, u) VALUES (?, ?)", [(r, u) for r, u, _ in toks])
+    conn.executemany(f"INSERT INTO {SOURCE_TABLE}(report_id, docs, chars) VALUES (?, ?, ?)",
+                     [(rid, json.dumps(docs), len(text)) for rid, text, docs in rows])
     n = len(rows)
     rows.clear()
-    sources.clear()
     return n
 
 
 def refresh_index(db: sqlite_utils.Database, report_ids: list[int] | None = None) -> None:
-    """Re-index the given reports (None: rebuild the whole index) from their documents."""
-    ensure_tables(db)
+    """Re-index the given reports (None: rebuild the whole index) from their documents.
+
+    Call it with the ids of new or changed reports after a harvest, and with None after
+    a re-extraction (when documents' texts change, incremental deletes are impossible:
+    this falls back to a full rebuild by itself if it finds such a report)."""
+    created = ensure_tables(db)
     conn = db.conn
-    with conn:
-        if report_ids is None:
-            conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('delete-all')")
+    if report_ids is None or created:
+        with conn:
+            for table in (FTS_TABLE, CHARS_TABLE):
+                conn.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
             conn.execute(f"DELETE FROM {SOURCE_TABLE}")
             _insert(conn, _report_texts(db, None))
-            conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
-            return
-        ids = sorted({int(r) for r in report_ids})
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            _delete(conn, chunk)
-            _insert(conn, _report_texts(db, chunk))
-
-
-def index_exists(db: sqlite_utils.Database) -> bool:
-    return db.execute(
-        "SELECT 1 FROM sqlite_master WHERE name = ?", [FTS_TABLE]).fetchone() is not None
+            for table in (FTS_TABLE, CHARS_TABLE):
+                conn.execute(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+        return
+    ids = sorted({int(r) for r in report_ids})
+    try:
+        with conn:
+            for start in range(0, len(ids), 500):
+                chunk = ids[start:start + 500]
+                _delete(conn, chunk)
+                _insert(conn, _report_texts(db, chunk))
+    except _Stale as exc:
+        logger.warning("document %s changed text since it was indexed: rebuilding the search index", exc)
+        refresh_index(db, None)
 
 
 def matching_ids(db: sqlite_utils.Database, query: str) -> list[int]:
     """Every report whose text contains the query (unranked): the core the benchmark times."""
-    expr = match_expression(query)
-    if expr is None:
+    route = _fast_match(query)
+    if route is None:
         return []
-    return [r[0] for r in db.execute(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH ?", [expr])]
+    table, expr = route
+    return [r[0] for r in db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", [expr])]
 
 
 def search(db: sqlite_utils.Database, query: str, *, year: int | None = None, agency: str | None = None,
            region: str | None = None, template: str | None = None, limit: int | None = None) -> list[Hit]:
     """Reports containing `query`, best first (bm25 over the bigrams, then newest year)."""
-    expr = match_expression(query)
-    if expr is None:
+    route = _fast_match(query)
+    if route is None:
         return []
-    where, params = [f"{FTS_TABLE} MATCH ?"], [expr]
+    table, expr = route
+    where, params = [f"{table} MATCH ?"], [expr]
     if year is not None:
         where.append("r.year = ?")
         params.append(year)
@@ -210,9 +285,11 @@ def search(db: sqlite_utils.Database, query: str, *, year: int | None = None, ag
     if template:
         where.append("r.template = ?")
         params.append(template)
+    # bm25 needs positions; the character table has none (every hit scores 0)
+    score = f"bm25({table})" if table == FTS_TABLE else "0.0"
     sql = (
         f"SELECT r.id, r.agency, r.year, r.title, r.template, r.province, r.city, r.county, "
-        f"bm25({FTS_TABLE}) AS score FROM {FTS_TABLE} JOIN reports r ON r.id = {FTS_TABLE}.rowid "
+        f"{score} AS score FROM {table} JOIN reports r ON r.id = {table}.rowid "
         f"WHERE {' AND '.join(where)} ORDER BY score, r.year DESC, r.id"
     )
     if limit is not None:
@@ -224,7 +301,7 @@ def search(db: sqlite_utils.Database, query: str, *, year: int | None = None, ag
     for rid, agency_, year_, title, template_, province, city, county, score in rows:
         snippet, url, doc_id = snippets.get(rid, ("", None, None))
         hits.append(Hit(report_id=rid, agency=agency_, year=year_, title=title, template=template_,
-                        snippet=snippet, url=url, score=round(-score, 6), province=province,
+                        snippet=snippet, url=url, score=round(-score, 6) or 0.0, province=province,
                         city=city, county=county, document_id=doc_id))
     return hits
 

@@ -30,14 +30,20 @@ def _pairs(headers: Any) -> list[tuple[str, str]]:
 
 
 def classify_error(exc: BaseException) -> str:
-    name = type(exc).__name__
-    text = str(exc)
-    if "TimeoutError" in name or "timeout" in text.lower():
+    """The error_kind of a failed download: timeout, oversize, unreachable or network."""
+    from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                                   DownloadTimeoutError)
+    from twisted.internet import defer, error as terr
+
+    text = str(exc).lower()
+    if isinstance(exc, (DownloadTimeoutError, defer.TimeoutError, terr.TimeoutError)) or "took longer than" in text:
         return "timeout"
-    if "maxsize" in text.lower() or "larger than download max size" in text.lower() or "Cancelled" in name:
+    if isinstance(exc, (DownloadCancelledError, defer.CancelledError)) and ("max size" in text or "maxsize" in text or not text):
         return "oversize"
-    if "DNS" in name or "ConnectionRefused" in name or "ConnectError" in name or "NoRoute" in name:
-        return "unreachable"
+    if "larger than download max size" in text:
+        return "oversize"
+    if isinstance(exc, (CannotResolveHostError, DownloadConnectionRefusedError, terr.ConnectError, terr.DNSLookupError)):
+        return "unreachable"  # TCPTimedOutError and ConnectionRefusedError are ConnectErrors
     return "network"
 
 

@@ -20,6 +20,9 @@ class CrawlJob:
     known: dict[str, dict[str, str]]
     delay: float | None = None
     max_download_bytes: int | None = None
+    timeout: float | None = None              # seconds for one whole download (DOWNLOAD_TIMEOUT)
+    retry_delays: list[float] | None = None   # waits between attempts at an unreachable server
+    per_host: int | None = None               # concurrent requests per host (1–2)
 
     def dump(self, path: str) -> None:
         with open(path, "w", encoding="utf-8") as fh:
@@ -38,7 +41,8 @@ def run(job: CrawlJob) -> None:
     from .spiders.reports import ReportSpider
 
     settings = crawl_settings(site_id=job.site["id"], warc_path=job.warc_path, events_path=job.events_path,
-                              delay=job.delay, max_download_bytes=job.max_download_bytes)
+                              delay=job.delay, max_download_bytes=job.max_download_bytes, timeout=job.timeout,
+                              retry_delays=job.retry_delays, per_host=job.per_host)
     process = CrawlerProcess(settings=settings)
     process.crawl(ReportSpider, site=job.site, known=job.known)
     process.start()

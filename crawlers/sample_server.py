@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -32,6 +33,8 @@ class LoggedRequest:
     path: str
     headers: dict[str, str]
     status: int = 0
+    body: bytes = b""
+    at: float = 0.0  # time.monotonic() when the request arrived
 
 
 Route = Callable[["_Handler"], None]
@@ -45,13 +48,29 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        entry = LoggedRequest("GET", self.path, {k: v for k, v in self.headers.items()})
+        entry = LoggedRequest("GET", self.path, {k: v for k, v in self.headers.items()}, at=time.monotonic())
         self.server.site.log(entry)
+        self.entry = entry
         route = self.server.site.routes.get(urlsplit(self.path).path)
         if route is not None:
             route(self)
             return
         self._serve_file(entry)
+
+    def do_POST(self) -> None:
+        """POSTs go to `routes` only (a data proxy, a search form); a plain file server has none."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.post_body = self.rfile.read(length) if length else b""
+        entry = LoggedRequest("POST", self.path, {k: v for k, v in self.headers.items()}, body=self.post_body,
+                              at=time.monotonic())
+        self.server.site.log(entry)
+        self.entry = entry
+        route = self.server.site.routes.get(urlsplit(self.path).path)
+        if route is not None:
+            route(self)
+            return
+        entry.status = 405
+        self.send_status(405, b"", {"Allow": "GET"})
 
     def send_status(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
         self.send_response(status)

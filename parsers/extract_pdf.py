@@ -1,21 +1,361 @@
-"""Born-digital PDFs: pdfminer.six text."""
+"""Born-digital and scanned PDFs.
+
+Layout analysis is the expensive part, so pages are triaged first with
+pypdfium2 (≈30x faster than pdfminer): pages whose text mentions the
+statistics tables, or that draw many rules, get pdfminer.six layout objects
+(characters, lines, rectangles) and their tables are rebuilt cell by cell
+from the rules (`pdf_grid`) or, without rules, from text alignment
+(`pdf_align`); the other pages take their text from pypdfium2; pages
+without a usable text layer go to OCR (`ocr`). Tables that run on over a page
+break are joined, and page numbers and running headers/footers dropped.
+"""
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import pdfminer
-from pdfminer.high_level import extract_text
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 
-from .model import Block, Document
+from .model import Block, Cell, Document, Source, table_text
+from .normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
+from .pdf_align import find_aligned_tables
+from .pdf_grid import _ENUMERATED, JoinedTable, join_text, Segment, TablePart, find_tables, join_parts, same_columns
+from .pdf_text import (Glyph, Line, cell_text, drop_furniture, glyphs_to_lines, lines_to_blocks, paragraph_edges,
+                       running_lines)
 
-EXTRACTOR = f"pdfminer.six {pdfminer.__version__}"
+EXTRACTOR = f"pdfminer.six {pdfminer.__version__} + pypdfium2 {pdfium.PYPDFIUM_INFO.version}"
+
+# Words of the statistics tables' headers (2019/2021 templates, older 附表) that prose rarely uses.
+# A page with them, with many rules, or dense with numbers gets full layout analysis.
+# OCR costs ≈1.5 CPU s a page: a 500-page scanned annex must not stall a harvest worker for minutes.
+MAX_OCR_PAGES = 60
+_HEADING_START = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+TABLE_WORDS = ("信息内容", "自然人", "申请人情况", "结果维持", "本年制发", "本年新制作", "商业企业", "法律服务机构",
+               "尚未审结", "现行有效件数", "处理决定数量")
+_NUMBER_TOKEN = re.compile(r"(?<![\d.,])\d[\d,]*(?:\.\d+)?(?![\d.,])")
 
 
-def extract_pdf(data: bytes) -> Document:
-    pages = sum(1 for _ in PDFPage.get_pages(io.BytesIO(data)))
-    text = extract_text(io.BytesIO(data))
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title = lines[0] if lines else None
-    return Document(format="pdf", title=title, text=text, pages=pages,
-                    blocks=[Block(kind="paragraph", text=line) for line in lines], extractor=EXTRACTOR)
+@dataclass
+class PageInfo:
+    index: int  # 0-based
+    width: float
+    height: float
+    text: str
+    paths: int
+    images: int
+    kind: str = "text"  # text | table | scan
+    lines: list[Line] = field(default_factory=list)
+    tables: list[TablePart] = field(default_factory=list)
+    aligned: list = field(default_factory=list)
+    glyphs: list[Glyph] = field(default_factory=list)  # text outside ruled tables (table pages only)
+
+
+def _printable_share(text: str) -> float:
+    body = [ch for ch in text if not ch.isspace()]
+    if not body:
+        return 0.0
+    good = sum(1 for ch in body if ("\u4e00" <= ch <= "\u9fff") or ch.isascii() or "\u3000" <= ch <= "\u303f"
+               or "\uff00" <= ch <= "\uffef" or ch in "“”‘’—…·")
+    return good / len(body)
+
+
+def triage(pdf: pdfium.PdfDocument) -> list[PageInfo]:
+    """Cheap per-page facts from pypdfium2: text, number of path and image objects."""
+    pages = []
+    for i in range(len(pdf)):
+        page = pdf[i]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        text = textpage.get_text_range()
+        paths = images = 0
+        for obj in page.get_objects(max_depth=2):
+            if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+                paths += 1
+            elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+                images += 1
+        info = PageInfo(i, width, height, text, paths, images)
+        body = "".join(text.split())
+        if (len(body) < 20 and images) or (len(body) >= 20 and _printable_share(body) < 0.6):
+            info.kind = "scan"  # no text layer, or a garbage one (broken font encodings)
+        elif any(w in body for w in TABLE_WORDS) or paths >= 12 or len(_NUMBER_TOKEN.findall(text)) >= 40:
+            info.kind = "table"
+        else:
+            info.lines = _pdfium_lines(textpage, height)
+        textpage.close()
+        page.close()
+        pages.append(info)
+    return pages
+
+
+def _pdfium_lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
+    """Text runs with their boxes (pdfium groups characters into rectangles per run)."""
+    out = []
+    for k in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(k)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        text = tighten_cjk_digits(collapse_spaces_cjk(normalize_text(text)))
+        if text:
+            out.append(Line(left, bottom, right, top, text, max(top - bottom, 1.0)))
+    return out
+
+
+def _layout_objects(items, glyphs: list[Glyph], segments: list[Segment]) -> None:
+    for obj in items:
+        if isinstance(obj, LTChar):
+            glyphs.append(Glyph(obj.x0, obj.y0, obj.x1, obj.y1, obj.get_text()))
+        elif isinstance(obj, LTFigure):
+            _layout_objects(obj, glyphs, segments)
+        elif isinstance(obj, LTLine):
+            (xa, ya), (xb, yb) = obj.pts[0], obj.pts[-1]
+            segments.append(Segment(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
+        elif isinstance(obj, LTRect):
+            x0, y0, x1, y1 = obj.bbox
+            if obj.width < 3 or obj.height < 3:  # a rule drawn as a thin filled box
+                if obj.width >= obj.height:
+                    segments.append(Segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
+                else:
+                    segments.append(Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
+            else:
+                segments += [Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1), Segment(x0, y0, x0, y1),
+                             Segment(x1, y0, x1, y1)]
+        elif isinstance(obj, LTCurve) and obj.pts:
+            for (xa, ya), (xb, yb) in zip(obj.pts, obj.pts[1:]):
+                if abs(xa - xb) < 0.5 or abs(ya - yb) < 0.5:  # keep the axis-aligned pieces of a path
+                    segments.append(Segment(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
+
+
+def _analyse_layout(data: bytes, pages: list[PageInfo]) -> None:
+    """pdfminer on the pages triaged as tables: glyphs and rules -> tables and lines."""
+    wanted = {p.index: p for p in pages if p.kind == "table"}
+    if not wanted:
+        return
+    parser = PDFParser(io.BytesIO(data))
+    document = PDFDocument(parser)
+    manager = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(manager, laparams=None)  # raw objects: our own grouping is cheaper
+    interpreter = PDFPageInterpreter(manager, device)
+    for i, page in enumerate(PDFPage.create_pages(document)):
+        if i > max(wanted):
+            break
+        info = wanted.get(i)
+        if info is None:
+            continue
+        interpreter.process_page(page)
+        layout = device.get_result()
+        glyphs: list[Glyph] = []
+        segments: list[Segment] = []
+        _layout_objects(layout, glyphs, segments)
+        build_page(info, glyphs, segments)
+
+
+def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
+               cleanup: Callable[[str], str] | None = None) -> None:
+    """Tables from the rules, each glyph into its cell, the rest into text lines."""
+    info.tables = find_tables(segments, page=info.index + 1)
+    rest: list[Glyph] = []
+    buckets: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        x, y = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
+        for table in info.tables:
+            region = table.locate(x, y)
+            if region is not None:
+                buckets.setdefault(id(region), []).append(g)
+                break
+        else:
+            rest.append(g)
+    kept = []
+    for table in info.tables:
+        if not _is_data_table(table):
+            # A frame around text (a box, a 1x1 "table"): its glyphs are ordinary text.
+            rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
+            continue
+        for region in table.regions:
+            region.text = cell_text(buckets.get(id(region), []))
+            if cleanup is not None:
+                region.text = cleanup(region.text)
+        kept.append(table)
+    info.tables = [t for t in kept if any(r.text for r in t.regions)]
+    info.lines = glyphs_to_lines(rest)
+    info.glyphs = rest
+
+
+def _is_data_table(table: TablePart) -> bool:
+    """A table has at least two cells; a single box is a frame around text."""
+    return len(table.regions) >= 2
+
+
+def extract_pdf(data: bytes, *, ocr: bool = True) -> Document:
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower():
+            return Document(format="pdf", error=f"encrypted PDF: {reason}", extractor=EXTRACTOR)
+        if b"%%EOF" not in data[-2048:]:
+            reason = f"truncated or corrupt (no %%EOF at the end; {len(data)} bytes): {reason}"
+        return Document(format="pdf", error=f"unreadable PDF: {reason}", extractor=EXTRACTOR)
+    try:
+        pages = triage(pdf)
+    finally:
+        pdf.close()
+    doc = Document(format="pdf", pages=len(pages), extractor=EXTRACTOR)
+    if not pages:
+        doc.error = "PDF has no pages"
+        return doc
+    try:
+        _analyse_layout(data, pages)
+    except Exception as exc:  # pdfminer rejects some files pdfium repaired: keep pdfium's text
+        for p in pages:
+            if p.kind == "table":
+                p.kind = "text"
+                p.tables = []
+        doc.error = f"layout analysis failed, text only: {type(exc).__name__}: {exc}"[:300]
+        _fill_text_pages(data, pages)
+    scans = [p for p in pages if p.kind == "scan"]
+    skipped = scans[MAX_OCR_PAGES:]
+    scans = scans[:MAX_OCR_PAGES]
+    if skipped and ocr:
+        doc.error = f"OCR limited to the first {MAX_OCR_PAGES} of {len(scans) + len(skipped)} scanned pages"
+    if scans and ocr:
+        from .ocr import clean_ocr_cell, ocr_pages
+
+        result = ocr_pages(data, [p.index for p in scans])
+        for p in scans:
+            glyphs, segments = result.pages.get(p.index, ([], []))
+            p.kind = "table"  # OCR output goes through the same table builder as born-digital pages
+            build_page(p, glyphs, segments, cleanup=clean_ocr_cell)
+        doc.ocr = True
+        doc.ocr_confidence = result.confidence
+        if result.error:
+            doc.error = f"{doc.error}; {result.error}" if doc.error else result.error
+        if len(scans) == len(pages):
+            doc.extractor = result.extractor
+    for p in pages:
+        if p.kind == "table" and p.glyphs:
+            # Borderless tables (text outside ruled ones): cut text at narrower gaps (cell padding), then
+            # align columns.
+            p.aligned = find_aligned_tables(glyphs_to_lines(p.glyphs, gap=0.6))
+            if p.aligned:
+                boxes = [t.bbox for t in p.aligned]
+                p.lines = glyphs_to_lines([g for g in p.glyphs if not any(
+                    b[0] - 1 <= (g.x0 + g.x1) / 2 <= b[2] + 1 and b[1] - 1 <= (g.y0 + g.y1) / 2 <= b[3] + 1
+                    for b in boxes)])
+    running = running_lines([p.lines for p in pages], [p.height for p in pages])
+    for p in pages:
+        p.lines = drop_furniture(p.lines, p.height, running)
+    doc.blocks = _assemble(pages)
+    doc.text = "\n".join(b.text for b in doc.blocks)
+    doc.title = _title(doc.blocks)
+    if not doc.text.strip() and doc.error is None:
+        doc.error = "PDF has no text layer" + ("" if ocr else " (OCR disabled)")
+    return doc
+
+
+def _fill_text_pages(data: bytes, pages: list[PageInfo]) -> None:
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for p in pages:
+            if not p.lines and p.kind == "text":
+                page = pdf[p.index]
+                textpage = page.get_textpage()
+                p.lines = _pdfium_lines(textpage, p.height)
+                textpage.close()
+                page.close()
+    finally:
+        pdf.close()
+
+
+def _assemble(pages: list[PageInfo]) -> list[Block]:
+    """Page blocks in reading order; a table ending a page and one starting the next are one table."""
+    blocks: list[Block] = []
+    open_parts: list[TablePart] | None = None  # the table running off the previous page
+    open_index = -1
+    open_aligned: int | None = None  # index of a borderless table running off the previous page
+    open_paragraph: Block | None = None  # a paragraph that may continue on the next page
+    for p in pages:
+        items: list[tuple[float, str, object]] = [(t.bbox[3], "grid", t) for t in p.tables]
+        items += [(t.bbox[3], "aligned", t) for t in p.aligned]
+        items.sort(key=lambda it: -it[0])
+        tops = [it[0] for it in items]
+        bottoms = [it[2].bbox[1] for it in items]
+        # Text between tables: bucket lines by how many tables start above them.
+        buckets: list[list[Line]] = [[] for _ in range(len(items) + 1)]
+        for line in p.lines:
+            k = sum(1 for top in tops if top > line.yc)
+            buckets[k].append(line)
+        for k in range(len(items) + 1):
+            text_blocks = lines_to_blocks(buckets[k], page=p.index + 1)
+            if k == 0 and open_paragraph is not None and text_blocks and text_blocks[0].kind == "paragraph" \
+                    and paragraph_edges(buckets[0])[0] and not _HEADING_START.match(text_blocks[0].text):
+                # The page break cut a paragraph: glue its tail back on.
+                open_paragraph.text = join_text(open_paragraph.text, text_blocks.pop(0).text)
+            if text_blocks:
+                open_parts = open_aligned = None
+            blocks.extend(text_blocks)
+            if k == len(items):
+                break
+            _top, kind, table = items[k]
+            below = [l for l in p.lines if l.yc < bottoms[k]]
+            at_bottom = k == len(items) - 1 and not below
+            if kind == "grid":
+                part: TablePart = table  # type: ignore[assignment]
+                if open_parts is not None and k == 0 and not buckets[0] and same_columns(open_parts[-1], part):
+                    open_parts.append(part)
+                    joined = join_parts(open_parts)
+                    blocks[open_index] = _table_block(joined)
+                else:
+                    open_parts = [part]
+                    blocks.append(_table_block(join_parts([part])))
+                    open_index = len(blocks) - 1
+                if not at_bottom:
+                    open_parts = None
+                open_aligned = None
+            else:
+                rows = table.rows  # type: ignore[attr-defined]
+                prev = blocks[open_aligned] if open_aligned is not None else None
+                if (prev is not None and k == 0 and not buckets[0] and prev.rows
+                        and len(prev.rows[0]) == len(rows[0])):
+                    first = rows[0]
+                    if (first[0].text and not any(c.text for c in first[1:]) and prev.rows[-1][0].text
+                            and not _ENUMERATED.match(first[0].text)):
+                        # The page break split a wrapped label: its tail belongs to the row above.
+                        prev.rows[-1][0].text = join_text(prev.rows[-1][0].text, first[0].text)
+                        rows = rows[1:]
+                    prev.rows = prev.rows + rows  # the borderless table runs on from the previous page
+                    prev.text = table_text(prev.rows)
+                else:
+                    src = Source(page=p.index + 1, bbox=tuple(round(v, 1) for v in table.bbox))  # type: ignore[attr-defined]
+                    blocks.append(Block(kind="table", rows=rows, text=table_text(rows), source=src))
+                    open_aligned = len(blocks) - 1
+                if not at_bottom:
+                    open_aligned = None
+                open_parts = None
+        if not p.tables and not p.aligned and p.lines:
+            open_parts = open_aligned = None
+        # Text last on the page and running to the margin may go on over the page.
+        last_is_text = bool(buckets[-1]) and bool(blocks) and blocks[-1].kind == "paragraph"
+        open_paragraph = blocks[-1] if last_is_text and paragraph_edges(buckets[-1])[1] else None
+    return blocks
+
+
+def _table_block(table: JoinedTable) -> Block:
+    rows: list[list[Cell]] = table.cells()
+    return Block(kind="table", rows=rows, text=table_text(rows),
+                 source=Source(page=table.page, bbox=tuple(round(v, 1) for v in table.bbox)))
+
+
+def _title(blocks: list[Block]) -> str | None:
+    for b in blocks[:8]:
+        if b.kind != "table" and "报告" in b.text and len(b.text) <= 80:
+            return b.text
+    return next((b.text for b in blocks if b.kind != "table" and b.text), None)

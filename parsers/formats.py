@@ -34,7 +34,12 @@ def sniff_format(data: bytes, url: str = "", content_type: str | None = None) ->
             return "xlsx"
         return "zip"
     if data.startswith(_OLE_MAGIC):
-        return by_name if by_name in ("doc", "wps", "xls", "et") else "doc"
+        if by_name in ("doc", "wps", "xls", "et"):
+            return by_name
+        # The OLE directory names its streams (UTF-16LE): Word files hold "WordDocument", Excel "Workbook".
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data[:65536]:
+            return "xls"
+        return "doc"
     lowered = head[:512].lower()
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<html" in lowered or b"<body" in lowered:
         return "html"

@@ -1,10 +1,12 @@
 """The report spider: list pages → report pages → attachments.
 
-From the start URLs it walks the column's list pages (plain links and
-"下一页"/page-number pagination), recognises report links by their titles,
-fetches each report page and its attachments, and yields one item per
-document. Known documents are requested conditionally (If-None-Match /
-If-Modified-Since from the last capture), so an unchanged report costs a 304.
+From the start URLs it walks the column's list pages with every registered
+CMS convention (crawlers/conventions: plain links and "下一页", TRS WCM,
+Hanweb jcms, gkml catalogues), fetches each report page and its attachments,
+and yields one item per document. Known documents are requested
+conditionally (If-None-Match / If-Modified-Since from the last capture), so
+an unchanged report costs a 304. Pages are decoded by crawlers.encoding, not
+by Scrapy's guess, so link texts are never mojibake.
 """
 from __future__ import annotations
 
@@ -12,13 +14,29 @@ import json
 from typing import Any, Iterator
 
 import scrapy
+from parsel import Selector
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from ..links import attachment_format, is_next_page, same_site
+from ..conventions import ListPage, ListRequest, ReportLink, anchor_text, walk
+from ..encoding import charset_from_content_type, decode_html
+from ..links import attachment_format, same_site
 from ..middlewares import META_WARC, classify_error
-from parsers.titles import normalize_title, recognize_title
+from ..page_meta import content_disposition_filename, page_metadata
+from ..safety import BlockedChallenge, HostDown, OffsiteRequest
+from parsers.titles import report_body_markers
+
+
+def _is_text(response: Response) -> bool:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1").lower()
+    head = response.body[:512].lstrip().lower()
+    return "html" in ctype or "xml" in ctype or head.startswith((b"<!doctype", b"<html", b"<?xml", b"<datastore"))
+
+
+def decoded(response: Response) -> str:
+    charset = charset_from_content_type(response.headers.get(b"Content-Type", b"").decode("latin-1"))
+    return decode_html(response.body, charset)[0]
 
 
 class ReportSpider(scrapy.Spider):
@@ -30,7 +48,10 @@ class ReportSpider(scrapy.Spider):
         self.site_id = site["id"]
         self.allowed_domains = list(site["allowed_domains"])
         self.known = known or {}
-        self.list_pages = 0
+        self.list_requests = 0
+        # Start URLs bypass the dupefilter (dont_filter), so a TRS page listing itself as
+        # page 0 would be fetched twice without this.
+        self.seen_lists: set[str] = set(site["start_urls"])
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -43,27 +64,35 @@ class ReportSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error,
                                  meta={"role": "list"}, dont_filter=True)
 
+    def allowed(self, url: str) -> bool:
+        return url.startswith(("http://", "https://")) and same_site(url, self.allowed_domains)
+
     # -- list pages -------------------------------------------------------
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        self.list_pages += 1
-        if not hasattr(response, "css"):
+        if not _is_text(response):
             return  # a start URL that serves a file, not a page
-        for a in response.css("a[href]"):
-            href = response.urljoin(a.attrib["href"].strip())
-            if not href.startswith(("http://", "https://")) or not same_site(href, self.allowed_domains):
-                continue
-            text = normalize_title(" ".join(a.css("::text").getall()) or a.attrib.get("title", ""))
-            title_attr = normalize_title(a.attrib.get("title", ""))
-            match = recognize_title(title_attr) or recognize_title(text)
-            if match:
-                meta = {"link_text": title_attr or text, "list_url": response.url, "year_hint": match.year}
-                if attachment_format(href):
-                    yield self._document_request(href, self.parse_document, dict(meta, role="attachment"))
+        page = ListPage(response.url, decoded(response), self.allowed, meta=dict(response.meta))
+        for convention, found in walk(page):
+            if isinstance(found, ReportLink):
+                meta = {"link_text": found.text, "list_url": response.url, "year_hint": found.year,
+                        "convention": convention, **found.meta}
+                if attachment_format(found.url, found.text):
+                    yield self._document_request(found.url, self.parse_document, dict(meta, role="attachment"))
                 else:
-                    yield self._document_request(href, self.parse_report_page, dict(meta, role="page"))
-            elif is_next_page(text, href) and self.list_pages < self.max_list_pages:
-                yield scrapy.Request(href, callback=self.parse_list, errback=self.on_error, meta={"role": "list"})
+                    yield self._document_request(found.url, self.parse_report_page, dict(meta, role="page"))
+            elif self.list_requests < self.max_list_pages and (found.method != "GET" or found.url not in self.seen_lists):
+                self.seen_lists.add(found.url)
+                yield self._list_request(found, response.url)
+
+    def _list_request(self, found: ListRequest, referer: str) -> scrapy.Request:
+        self.list_requests += 1
+        meta = dict(found.meta, role="list")
+        headers = dict(found.headers or {})
+        if found.method == "POST":
+            return scrapy.FormRequest(found.url, formdata=found.formdata or {}, headers=headers, meta=meta,
+                                      callback=self.parse_list, errback=self.on_error)
+        return scrapy.Request(found.url, headers=headers, meta=meta, callback=self.parse_list, errback=self.on_error)
 
     # -- documents --------------------------------------------------------
 
@@ -80,33 +109,39 @@ class ReportSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta)
 
     def parse_report_page(self, response: Response) -> Iterator[Any]:
-        yield self._item(response)
         if response.status == 304:
+            yield self._item(response)
             # Unchanged page: its attachments are not re-read from it, but still checked.
             for att in self.known.get(response.url, {}).get("attachments", []):
                 meta = {"link_text": att.get("link_text"), "parent_url": response.url, "role": "attachment",
                         "list_url": response.meta.get("list_url"), "year_hint": response.meta.get("year_hint")}
                 yield self._document_request(att["url"], self.parse_document, meta)
             return
-        if not hasattr(response, "css"):
+        if not _is_text(response):
+            yield self._item(response)  # the "page" turned out to be a file
             return
-        for a in response.css("a[href]"):
+        sel = Selector(text=decoded(response) or "<html></html>")
+        # How much the page reads like the report itself (0–5 standard headings): a page that only
+        # links the report as an attachment has none, a gkml page with the full text has several.
+        markers = report_body_markers(" ".join(sel.xpath("//body//text()").getall()))
+        yield self._item(response, dict(page_metadata(sel), report_markers=markers))
+        for a in sel.css("a[href]"):
             href = response.urljoin(a.attrib["href"].strip())
-            if not attachment_format(href) or not same_site(href, self.allowed_domains):
+            text, title = anchor_text(a)
+            if not self.allowed(href) or not attachment_format(href, text or title):
                 continue
-            text = normalize_title(" ".join(a.css("::text").getall()) or a.attrib.get("title", ""))
-            meta = {"link_text": text, "parent_url": response.url, "list_url": response.meta.get("list_url"),
+            meta = {"link_text": text or title, "parent_url": response.url, "list_url": response.meta.get("list_url"),
                     "year_hint": response.meta.get("year_hint"), "role": "attachment"}
             yield self._document_request(href, self.parse_document, meta)
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         yield self._item(response)
 
-    def _item(self, response: Response) -> dict[str, Any]:
+    def _item(self, response: Response, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         meta = response.meta
         warc = meta.get(META_WARC, {})
         redirects = meta.get("redirect_urls") or []
-        return {
+        item = {
             "kind": "document",
             "site_id": self.site_id,
             "url": redirects[0] if redirects else response.url,
@@ -124,17 +159,32 @@ class ReportSpider(scrapy.Spider):
             "warc_offset": warc.get("warc_offset"),
             "warc_record_id": warc.get("warc_record_id"),
         }
+        if meta.get("convention"):
+            item["convention"] = meta["convention"]
+        filename = content_disposition_filename(response.headers.get(b"Content-Disposition", b"").decode("latin-1"))
+        if filename:
+            item["filename"] = filename
+        # List-level metadata (gkml category column) first, the page's own table wins.
+        for key, value in {**{k: v for k, v in meta.items() if k.startswith("meta_")}, **(extra or {})}.items():
+            item[key] = value
+        return item
 
     def on_error(self, failure) -> Iterator[Any]:
         request = failure.request
         message = failure.getErrorMessage()
-        if failure.check(IgnoreRequest) and "robots.txt" in message:
+        if failure.check(BlockedChallenge):
+            kind = "blocked_challenge"
+        elif failure.check(HostDown):
+            kind = "unreachable"
+        elif failure.check(OffsiteRequest):
+            kind = "offsite"
+        elif failure.check(IgnoreRequest) and "robots.txt" in message:
             kind = "robots_disallowed"
         elif failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
         else:
             kind = classify_error(failure.value)
-        yield {
+        event = {
             "kind": "error",
             "site_id": self.site_id,
             "url": request.url,
@@ -142,6 +192,11 @@ class ReportSpider(scrapy.Spider):
             "error_kind": kind,
             "error": f"{failure.type.__name__}: {message}"[:300],
         }
+        if request.meta.get("redirect_urls"):
+            event["redirected_from"] = request.meta["redirect_urls"][0]
+        if request.meta.get("nianbao_retries"):
+            event["attempts"] = request.meta["nianbao_retries"] + 1
+        yield event
 
 
 def load_known(path: str | None) -> dict[str, dict[str, str]]:

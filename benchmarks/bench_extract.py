@@ -1,0 +1,154 @@
+"""Extraction speed, peak memory and table accuracy per format, on the committed fixtures.
+
+    python benchmarks/bench_extract.py            # all formats, pdfplumber alongside if installed
+    python benchmarks/bench_extract.py --only pdf
+
+Each format runs in its own child process, so the peak RSS printed is that
+format's own (self = the Python process; children = soffice/tesseract).
+"cpu pages/s" counts the CPU time of the process and its children (per-core
+speed; the machine is shared, so wall-clock pages/s varies). Pages: a PDF's page count; for HTML/DOCX/DOC/XLS the page count of the same
+report rendered as PDF (4; a one-sheet spreadsheet counts 1), so pages/s
+compares like with like. "cells exact"
+is the share of the known table cells (truth JSON beside the fixtures) whose
+text came out exactly (after NFKC and whitespace removal).
+
+Goal for born-digital reports, tables included: >= 40 pages/s per core.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+FIXTURES = ROOT / "tests" / "fixtures" / "extract"
+REPORT_PAGES = 4  # report_a/b rendered by LibreOffice
+
+# format -> [(fixture, truth, pages or None = REPORT_PAGES)], repetitions
+GROUPS: dict[str, tuple[list[tuple[str, str]], int]] = {
+    "html": ([("report_a_utf8.html", "report_a"), ("report_a_gbk.html", "report_a"),
+              ("report_b_utf8.html", "report_b"), ("report_b_gbk.html", "report_b")], 5),
+    "pdf-ruled": ([("report_a.pdf", "report_a"), ("report_b.pdf", "report_b"), ("long_a.pdf", "report_a")], 10),
+    "pdf-borderless": ([("nolines_a.pdf", "nolines_a"), ("nolines_b.pdf", "nolines_b")], 10),
+    "docx": ([("report_a.docx", "report_a"), ("report_b.docx", "report_b")], 5),
+    "doc (soffice)": ([("report_a.doc", "report_a"), ("report_b.doc", "report_b")], 1),
+    "xls (soffice)": ([("sheet_a.xls", "sheet_a"), ("sheet_b.xls", "sheet_b")], 1),
+    "scan (OCR 200 dpi)": ([("scan_a.pdf", "report_a"), ("scan_b.pdf", "report_b")], 1),
+}
+PLUMBER_GROUPS = ("pdf-ruled", "pdf-borderless")
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (soffice, tesseract)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _peak_mb() -> tuple[float, float]:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, kids
+
+
+def run_group(group: str, engine: str) -> dict:
+    from fixtures.extract.truth import load_truth, score_document, score_tables
+    from parsers.extract import extract
+
+    files, reps = GROUPS[group]
+    payloads = [((FIXTURES / name).read_bytes(), name, truth) for name, truth in files]
+    cells = exact = 0
+    pages = 0
+    # One untimed pass: imports, CMaps and models load once per worker process in real runs too.
+    for data, name, truth_name in payloads:
+        if engine == "ours":
+            doc = extract(data, url=name)
+            score = score_document(doc, load_truth(truth_name))
+        else:
+            score = score_tables(_plumber_tables(data), load_truth(truth_name)["tables"])
+        cells += score.cells
+        exact += score.exact
+    start = time.perf_counter()
+    cpu0 = _cpu()
+    for _ in range(reps):
+        for data, name, _truth in payloads:
+            if engine == "ours":
+                doc = extract(data, url=name)
+                pages += doc.pages or (1 if doc.format in ("xls", "xlsx", "et") else REPORT_PAGES)
+            else:
+                pages += _plumber_pages(data)
+    wall = time.perf_counter() - start
+    cpu = _cpu() - cpu0
+    own, kids = _peak_mb()
+    return {"group": group, "engine": engine, "pages": pages, "wall_s": wall, "cpu_s": cpu,
+            "pages_per_s": pages / wall, "peak_rss_mb": own, "children_peak_rss_mb": kids,
+            "cells": cells, "cells_exact": exact}
+
+
+def _plumber_tables(data: bytes) -> list[list[list[str]]]:
+    import io
+
+    import pdfplumber
+
+    out = []
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for table in page.extract_tables():
+                out.append([[cell or "" for cell in row] for row in table])
+    return out
+
+
+def _plumber_pages(data: bytes) -> int:
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+        return len(pdf.pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="run groups whose name contains this")
+    parser.add_argument("--child", nargs=2, metavar=("GROUP", "ENGINE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_group(*args.child)))
+        return
+    try:
+        import pdfplumber  # noqa: F401  (optional: only for the comparison rows)
+        have_plumber = True
+    except ImportError:
+        have_plumber = False
+    jobs = [(g, "ours") for g in GROUPS if not args.only or args.only in g]
+    if have_plumber:
+        jobs += [(g, "pdfplumber") for g in PLUMBER_GROUPS if not args.only or args.only in g]
+    header = f"{'format':<20} {'engine':<11} {'pages':>5} {'pages/s':>8} {'cpu pages/s':>11} {'peak RSS MB':>11} " \
+             f"{'+children':>9} {'cells exact':>12}"
+    print(header)
+    print("-" * len(header))
+    for group, engine in jobs:
+        proc = subprocess.run([sys.executable, __file__, "--child", group, engine], capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(f"{group:<20} {engine:<11} failed: {proc.stderr.strip().splitlines()[-1:]}")
+            continue
+        r = json.loads(proc.stdout.strip().splitlines()[-1])
+        share = r["cells_exact"] / r["cells"] if r["cells"] else 0
+        print(f"{group:<20} {engine:<11} {r['pages']:>5} {r['pages_per_s']:>8.1f} {r['pages'] / r['cpu_s']:>11.1f} "
+              f"{r['peak_rss_mb']:>11.0f} {r['children_peak_rss_mb']:>9.0f} "
+              f"{share:>7.1%} {r['cells_exact']:>4}/{r['cells']}")
+    if not have_plumber:
+        print("(pip install pdfplumber to add its rows for comparison)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Run one site's crawl in a child process and read back what it wrote.
+
+The same path the harvest flow takes (`python -m crawlers.run_crawl JOB`),
+without Prefect or the archive: tests and benchmarks use it to crawl loopback
+sites and assert on the events file and the server's request log.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .recorder import read_events
+from .run_crawl import CrawlJob
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class CrawlOutput:
+    events: list[dict[str, Any]]
+    returncode: int
+    stderr: str
+    warc_path: str
+
+    def documents(self, role: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == "document" and (role is None or e.get("role") == role)]
+
+    def errors(self, kind: str | None = None) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == "error" and (kind is None or e.get("error_kind") == kind)]
+
+    def fetches(self) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == "fetch"]
+
+
+def crawl(site: dict[str, Any], out_dir: str | os.PathLike, *, name: str = "crawl",
+          known: dict[str, dict[str, Any]] | None = None, timeout_s: float = 120, **job: Any) -> CrawlOutput:
+    """Crawl `site` (a sites-file entry as a dict) into `out_dir/name.*`; `job` sets CrawlJob
+    options (delay, max_download_bytes, timeout, retry_delays, per_host)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    site = dict(site)
+    site.setdefault("allowed_domains", sorted({u.split("/")[2].split(":")[0] for u in site["start_urls"]}))
+    paths = {k: str(out / f"{name}.{k}") for k in ("warc.gz", "events.jsonl", "job.json")}
+    CrawlJob(site=site, warc_path=paths["warc.gz"], events_path=paths["events.jsonl"], known=known or {},
+             **job).dump(paths["job.json"])
+    proc = subprocess.run([sys.executable, "-m", "crawlers.run_crawl", paths["job.json"]], capture_output=True,
+                          text=True, cwd=str(PROJECT_ROOT), timeout=timeout_s)
+    return CrawlOutput(read_events(paths["events.jsonl"]), proc.returncode, proc.stderr[-3000:], paths["warc.gz"])
+
+
+def known_from(output: CrawlOutput) -> dict[str, dict[str, Any]]:
+    """What the archive would tell the next run (ArchiveWriter.known_captures' shape):
+    validators of every document fetched, and each page's attachments."""
+    known: dict[str, dict[str, Any]] = {}
+    for doc in output.documents():
+        headers = {k.lower(): v for k, v in doc.get("headers") or []}
+        entry = known.setdefault(doc["url"], {})
+        if headers.get("etag"):
+            entry["etag"] = headers["etag"]
+        if headers.get("last-modified"):
+            entry["last_modified"] = headers["last-modified"]
+    for doc in output.documents("attachment"):
+        if doc.get("parent_url") in known:
+            known[doc["parent_url"]].setdefault("attachments", []).append(
+                {"url": doc["url"], "link_text": doc.get("link_text")})
+    return known

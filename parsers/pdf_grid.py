@@ -1,0 +1,333 @@
+"""Table grids from ruling lines.
+
+Works on plain segments in any y-up coordinate system (PDF points from
+pdfminer, or image pixels flipped by the OCR path), so born-digital and
+scanned pages share one table builder.
+
+A table is a connected set of horizontal and vertical rules. Its column
+edges are the x positions of its vertical rules and its row edges the y
+positions of its horizontal rules; two neighbouring grid slots belong to one
+merged cell when no rule separates them. Parts of one table on consecutive
+pages are joined on the union of their column edges, and cells a page break
+cut in two are glued back together (`join_parts`).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .model import Cell
+from .normalize import parse_number
+
+TOL = 2.0  # points: rules this close are one rule (double borders, anti-aliasing)
+
+
+@dataclass
+class Segment:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def horizontal(self) -> bool:
+        return abs(self.y1 - self.y0) <= abs(self.x1 - self.x0)
+
+
+@dataclass
+class Region:
+    """One (possibly merged) cell: grid slots r0..r1-1 x c0..c1-1 and its text."""
+
+    r0: int
+    r1: int
+    c0: int
+    c1: int
+    text: str = ""
+
+
+@dataclass
+class TablePart:
+    """A table as found on one page, before joining with its continuations."""
+
+    page: int
+    bbox: tuple[float, float, float, float]  # x0, y0, x1, y1 (y up)
+    col_edges: list[float]  # left to right
+    row_edges: list[float]  # top to bottom (descending y)
+    regions: list[Region] = field(default_factory=list)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_edges) - 1
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.col_edges) - 1
+
+    def locate(self, x: float, y: float) -> Region | None:
+        """The region containing point (x, y), if any."""
+        if not (self.col_edges[0] <= x <= self.col_edges[-1] and self.row_edges[-1] <= y <= self.row_edges[0]):
+            return None
+        c = min(max(bisect_right(self.col_edges, x) - 1, 0), self.n_cols - 1)
+        desc = [-e for e in self.row_edges]
+        r = min(max(bisect_right(desc, -y) - 1, 0), self.n_rows - 1)
+        for region in self.regions:
+            if region.r0 <= r < region.r1 and region.c0 <= c < region.c1:
+                return region
+        return None
+
+    def region_bbox(self, region: Region) -> tuple[float, float, float, float]:
+        return (self.col_edges[region.c0], self.row_edges[region.r1], self.col_edges[region.c1],
+                self.row_edges[region.r0])
+
+
+def _cluster(values: list[float], tol: float = TOL) -> list[float]:
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= tol:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(group) / len(group) for group in out]
+
+
+def merge_collinear(segments: list[Segment], tol: float = TOL) -> list[Segment]:
+    """Join touching pieces of one rule (PDF writers draw a border cell by cell)."""
+    horizontal = [s for s in segments if s.horizontal]
+    vertical = [s for s in segments if not s.horizontal]
+    out: list[Segment] = []
+    for group, is_h in ((horizontal, True), (vertical, False)):
+        norm = []
+        for s in group:
+            pos = (s.y0 + s.y1) / 2 if is_h else (s.x0 + s.x1) / 2
+            a, b = (min(s.x0, s.x1), max(s.x0, s.x1)) if is_h else (min(s.y0, s.y1), max(s.y0, s.y1))
+            norm.append((pos, a, b))
+        norm.sort()
+        lines: list[list[float]] = []  # [pos, a, b]
+        for pos, a, b in norm:
+            for line in lines:
+                if abs(line[0] - pos) <= tol and a <= line[2] + tol and b >= line[1] - tol:
+                    line[1], line[2] = min(line[1], a), max(line[2], b)
+                    break
+            else:
+                lines.append([pos, a, b])
+        for pos, a, b in lines:
+            out.append(Segment(a, pos, b, pos) if is_h else Segment(pos, a, pos, b))
+    return out
+
+
+def _touch(h: Segment, v: Segment, tol: float) -> bool:
+    return (h.x0 - tol <= v.x0 <= h.x1 + tol) and (v.y0 - tol <= h.y0 <= v.y1 + tol)
+
+
+def find_tables(segments: list[Segment], page: int, tol: float = TOL, min_size: float = 10.0) -> list[TablePart]:
+    """Group rules into tables and resolve each into a grid of (merged) regions."""
+    segs = [s for s in merge_collinear(segments, tol) if max(abs(s.x1 - s.x0), abs(s.y1 - s.y0)) >= min_size]
+    hs = [s for s in segs if s.horizontal]
+    vs = [s for s in segs if not s.horizontal]
+    # Connected components over h-v intersections (union-find).
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if _touch(h, v, tol + 1):
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[Segment], list[Segment]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    tables = []
+    for gh, gv in groups.values():
+        if len(gh) < 2 or len(gv) < 2:
+            continue
+        table = _grid(gh, gv, page, tol)
+        if table is not None:
+            tables.append(table)
+    tables.sort(key=lambda t: -t.bbox[3])
+    return tables
+
+
+def _grid(hs: list[Segment], vs: list[Segment], page: int, tol: float) -> TablePart | None:
+    cols = _cluster([v.x0 for v in vs], tol)
+    rows = sorted(_cluster([h.y0 for h in hs], tol), reverse=True)
+    if len(cols) < 2 or len(rows) < 2:
+        return None
+    n_r, n_c = len(rows) - 1, len(cols) - 1
+
+    def covered_v(x: float, ya: float, yb: float) -> bool:  # rule at x covering y in [yb, ya]
+        mid, need = (ya + yb) / 2, (ya - yb) * 0.3
+        return any(abs(v.x0 - x) <= tol and v.y0 - tol <= mid - need and v.y1 + tol >= mid + need for v in vs)
+
+    def covered_h(y: float, xa: float, xb: float) -> bool:
+        mid, need = (xa + xb) / 2, (xb - xa) * 0.3
+        return any(abs(h.y0 - y) <= tol and h.x0 - tol <= mid - need and h.x1 + tol >= mid + need for h in hs)
+
+    parent = list(range(n_r * n_c))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(n_r):
+        for c in range(n_c):
+            if c + 1 < n_c and not covered_v(cols[c + 1], rows[r], rows[r + 1]):
+                parent[find(r * n_c + c)] = find(r * n_c + c + 1)
+            if r + 1 < n_r and not covered_h(rows[r + 1], cols[c], cols[c + 1]):
+                parent[find(r * n_c + c)] = find((r + 1) * n_c + c)
+    slots: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_r):
+        for c in range(n_c):
+            slots.setdefault(find(r * n_c + c), []).append((r, c))
+    regions = []
+    claimed: set[tuple[int, int]] = set()
+    for members in sorted(slots.values()):
+        r0 = min(m[0] for m in members)
+        r1 = max(m[0] for m in members) + 1
+        c0 = min(m[1] for m in members)
+        c1 = max(m[1] for m in members) + 1
+        box = {(r, c) for r in range(r0, r1) for c in range(c0, c1)}
+        if box & claimed:  # a non-rectangular merge (broken rule): fall back to its own slots
+            for m in members:
+                if m not in claimed:
+                    regions.append(Region(m[0], m[0] + 1, m[1], m[1] + 1))
+                    claimed.add(m)
+            continue
+        claimed |= box
+        regions.append(Region(r0, r1, c0, c1))
+    return TablePart(page=page, bbox=(cols[0], rows[-1], cols[-1], rows[0]), col_edges=cols, row_edges=rows,
+                     regions=regions)
+
+
+# ---------------------------------------------------------------- joining parts across pages
+
+@dataclass
+class JoinedTable:
+    page: int
+    bbox: tuple[float, float, float, float]
+    n_rows: int
+    n_cols: int
+    regions: list[Region]
+
+    def cells(self) -> list[list[Cell]]:
+        grid: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+        for reg in self.regions:
+            for r in range(reg.r0, reg.r1):
+                for c in range(reg.c0, reg.c1):
+                    grid[r][c] = Cell(text=reg.text, row_span=reg.r1 - reg.r0, col_span=reg.c1 - reg.c0,
+                                      origin=(reg.r0, reg.c0) if (reg.r1 - reg.r0, reg.c1 - reg.c0) != (1, 1) else None)
+        return [[c if c is not None else Cell(text="") for c in row] for row in grid]
+
+
+def same_columns(a: TablePart | JoinedTable, b: TablePart, tol: float = 6.0) -> bool:
+    """Does `b` look like the continuation of `a` (same left and right edges)?"""
+    return abs(a.bbox[0] - b.bbox[0]) <= tol and abs(a.bbox[2] - b.bbox[2]) <= tol
+
+
+_ENUMERATED = re.compile(r"^\s*([（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
+
+
+def join_text(a: str, b: str) -> str:
+    """Glue two pieces of one cell's text that a line or page break separated."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return f"{a} {b}"
+    return a + b
+
+
+def _is_number(text: str) -> bool:
+    return parse_number(text)[1] == "number"
+
+
+def join_parts(parts: list[TablePart]) -> JoinedTable:
+    """Stack table parts (one per page) into one grid on the union of their column edges."""
+    edges = _cluster([x for p in parts for x in p.col_edges], 4.0)
+    n_cols = len(edges) - 1
+
+    def col_index(x: float) -> int:
+        return min(range(len(edges)), key=lambda i: abs(edges[i] - x))
+
+    regions: list[Region] = []
+    offset = 0
+    for k, part in enumerate(parts):
+        mapped = [Region(reg.r0 + offset, reg.r1 + offset, col_index(part.col_edges[reg.c0]),
+                         col_index(part.col_edges[reg.c1]), reg.text) for reg in part.regions]
+        if k > 0:
+            mapped, dropped_row = _glue_page_break(regions, mapped, offset)
+            if dropped_row:
+                offset -= 1
+        regions.extend(mapped)
+        offset += part.n_rows
+    first = parts[0]
+    return JoinedTable(page=first.page, bbox=first.bbox, n_rows=offset, n_cols=n_cols, regions=regions)
+
+
+def _glue_page_break(above: list[Region], below: list[Region], boundary: int) -> tuple[list[Region], bool]:
+    """Glue cells a page break cut in two.
+
+    PDF writers close every cell with a border at the page foot, so geometry
+    cannot tell a split cell from two cells. The text can: a continuation
+    fragment is not a number and not an enumerated label ("（一）", "1."),
+    and it sits under a non-numeric cell with exactly the same columns. When
+    every filled cell of the first row below is such a fragment, the row was
+    split across the pages and is folded into the row above.
+    """
+    last = {(reg.c0, reg.c1): reg for reg in above if reg.r1 == boundary}
+    first = [reg for reg in below if reg.r0 == boundary]
+    row_has_numbers = any(_is_number(reg.text) for reg in first)
+    glue: list[tuple[Region, Region]] = []
+    for reg in first:
+        top = last.get((reg.c0, reg.c1))
+        if top is None or not top.text or _is_number(top.text):
+            continue
+        if reg.text and (_is_number(reg.text) or _ENUMERATED.match(reg.text)):
+            continue
+        tall = reg.r1 - reg.r0 > 1 or top.r1 - top.r0 > 1
+        # Single-row fragments only when the row holds no numbers: values sit at a row's top, so a
+        # row with numbers under the break is a real row, not the tail of the one above.
+        if tall or (reg.text and not row_has_numbers):
+            glue.append((top, reg))
+    if not glue:
+        return below, False
+    if any(reg.text for _, reg in glue) and not row_has_numbers:
+        # Fragments were glued in this row: its empty cells under labels are the rest of split cells.
+        glued = {id(reg) for _, reg in glue}
+        for reg in first:
+            top = last.get((reg.c0, reg.c1))
+            if id(reg) not in glued and not reg.text and top is not None and top.text and not _is_number(top.text):
+                glue.append((top, reg))
+    filled_first = [reg for reg in first if reg.text]
+    fold_row = all(any(reg is g for _, g in glue) for reg in filled_first)
+    glued_ids = {id(reg) for _, reg in glue}
+    out: list[Region] = []
+    for top, reg in glue:
+        top.text = join_text(top.text, reg.text)
+        top.r1 = reg.r1 - (1 if fold_row else 0)
+        top.r1 = max(top.r1, top.r0 + 1)
+    for reg in below:
+        if id(reg) in glued_ids:
+            continue
+        if fold_row and reg.r0 == boundary:
+            if reg.r1 - reg.r0 == 1:
+                # Empty remainder of the folded row: the row above already owns these columns.
+                above_reg = last.get((reg.c0, reg.c1))
+                if above_reg is not None or not reg.text:
+                    continue
+            reg = Region(reg.r0, reg.r1 - 1, reg.c0, reg.c1, reg.text)
+            if reg.r1 <= reg.r0:
+                continue
+        out.append(reg)
+    if fold_row:
+        out = [Region(reg.r0 - 1, reg.r1 - 1, reg.c0, reg.c1, reg.text) if reg.r0 > boundary else reg for reg in out]
+    return out, fold_row

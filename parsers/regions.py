@@ -1,0 +1,135 @@
+"""Administrative divisions: names → 6-digit codes, from the vendored `regions.json`.
+
+Coverage: every province, every prefecture-level unit and the county-level
+units of the 2020 national code list (3,219 names; see regions_build.py).
+Township-level units are not covered: a town's report gets its county's code.
+A county-level name that exists in several provinces (朝阳区) is resolved by
+the province or city written before it, or by the site's name; otherwise the
+ambiguity is reported and no code is given.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_PATH = Path(__file__).with_name("regions.json")
+_SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+
+    @property
+    def level(self) -> str:
+        if self.code[2:] == "0000":
+            return "province"
+        if self.code[4:] == "00":
+            return "city"
+        return "county"
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+    @property
+    def city_code(self) -> str | None:
+        return None if self.level == "province" else self.code[:4] + "00"
+
+
+@lru_cache(maxsize=1)
+def _codes() -> dict[str, str]:
+    return json.loads(_PATH.read_text(encoding="utf-8"))["codes"]
+
+
+@lru_cache(maxsize=1)
+def _by_name() -> dict[str, list[Region]]:
+    out: dict[str, list[Region]] = {}
+    for code, name in _codes().items():
+        out.setdefault(name, []).append(Region(code, name))
+        if code[2:] == "0000":
+            short = short_province(name)
+            if short != name:
+                out.setdefault(short, []).append(Region(code, name))
+    return out
+
+
+def short_province(name: str) -> str:
+    for suf in _SUFFIXES:
+        if name.endswith(suf) and len(name) > len(suf) + 1:
+            return name[: -len(suf)]
+    return name
+
+
+def by_code(code: str | None) -> Region | None:
+    if not code:
+        return None
+    name = _codes().get(code)
+    return Region(code, name) if name else None
+
+
+def coverage() -> dict[str, int]:
+    levels: dict[str, int] = {"province": 0, "city": 0, "county": 0}
+    for code in _codes():
+        levels[Region(code, "").level] += 1
+    return levels
+
+
+@lru_cache(maxsize=1)
+def _name_pattern() -> re.Pattern[str]:
+    names = sorted(_by_name(), key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names if len(n) >= 2))
+
+
+def find_regions(text: str) -> list[list[Region]]:
+    """The chain of region names at the start of `text`, each as its candidate regions.
+
+    山西省吕梁市汾阳市杨家庄镇 → [[山西省], [吕梁市], [汾阳市]]. Each name must lie
+    inside the one before it; a name shared by several places keeps every candidate.
+    """
+    chain: list[list[Region]] = []
+    pos = 0
+    s = re.sub(r"\s+", "", text or "")
+    pat = _name_pattern()
+    while pos < len(s):
+        m = pat.match(s, pos)
+        if not m:
+            break
+        candidates = _by_name()[m.group(0)]
+        if chain:
+            parents = chain[-1]
+            inside = [c for c in candidates for p in parents
+                      if c.code != p.code and c.code.startswith(p.code[:2] if p.level == "province" else p.code[:4])]
+            if not inside:
+                break
+            chain[-1] = [p for p in parents if any(
+                c.code.startswith(p.code[:2] if p.level == "province" else p.code[:4]) for c in inside)]
+            candidates = list(dict.fromkeys(inside))
+        chain.append(candidates)
+        pos = m.end()
+    return chain
+
+
+def resolve(name: str | None, *hints: str | None) -> tuple[Region | None, list[str]]:
+    """The most specific region of an agency name, disambiguated by hints (site name, text)."""
+    warnings: list[str] = []
+    chain = find_regions(name or "")
+    hint_regions = [opts[0] for h in hints for opts in find_regions(h or "") if len(opts) == 1]
+    if not chain:
+        # No region in the name itself: the site's region is the best we have.
+        return (hint_regions[-1] if hint_regions else None), warnings
+    options = chain[-1]
+    if len(options) == 1:
+        return options[0], warnings
+    for hr in reversed(hint_regions):
+        prefix = hr.code[:2] if hr.level == "province" else hr.code[:4]
+        narrowed = [o for o in options if o.code.startswith(prefix)]
+        if len(narrowed) == 1:
+            return narrowed[0], warnings
+    warnings.append(f"region name {options[0].name} is ambiguous ({', '.join(o.code for o in options)})")
+    good = [opts[0] for opts in chain[:-1] if len(opts) == 1]
+    return (good[-1] if good else None), warnings

@@ -1,0 +1,35 @@
+"""Nightly runs: the second crawl asks conditionally and downloads nothing unchanged."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from crawlers import sample_routes as routes
+from crawlers.local_crawl import crawl, known_from
+from crawlers.sample_server import SampleSite
+
+
+SITES = Path(__file__).parent / "sites"
+
+
+def test_second_run_gets_304s_and_downloads_nothing_again(tmp_path):
+    with SampleSite(SITES / "trs") as server:
+        server.routes["/module/download/downfile.jsp"] = routes.downfile({})  # no validators: fetched again, by design
+        site = {"id": "trs", "start_urls": [server.url + "/xxgk/zfxxgknb/index.html"]}
+        first = crawl(site, tmp_path, name="first", delay=0.0)
+        n_first = len(server.requests)
+        second = crawl(site, tmp_path, name="second", delay=0.0, known=known_from(first))
+        again = server.requests[n_first:]
+    assert first.returncode == second.returncode == 0, second.stderr
+    static_docs = [d for d in first.documents() if "downfile.jsp" not in d["url"]]
+    assert len(static_docs) == 10  # 3 report pages, 7 attachments
+    doc_urls = {d["url"].split(server.url, 1)[1] for d in static_docs}
+    asked = [r for r in again if r.path in doc_urls]
+    # every known document was asked for conditionally and answered 304 — no body sent twice
+    assert sorted(r.path for r in asked) == sorted(doc_urls)
+    assert all("If-None-Match" in r.headers and "If-Modified-Since" in r.headers for r in asked)
+    assert all(r.status == 304 for r in asked)
+    # list pages are always re-read in full: new reports appear there
+    assert [r.status for r in again if r.path.startswith("/xxgk/zfxxgknb/index")] == [200, 200, 200]
+    second_docs = [d for d in second.documents() if "downfile.jsp" not in d["url"]]
+    assert len(second_docs) == 10 and all(d["not_modified"] and d["status"] == 304 for d in second_docs)
+    assert sum(1 for f in second.fetches() if f.get("conditional")) == 10

@@ -1,0 +1,67 @@
+"""Agency, level, region code, year, publication date and the aggregate flag."""
+from __future__ import annotations
+
+import pytest
+
+from parsers import regions
+from parsers.metadata import read_metadata
+from parsers.model import Block, Document
+
+
+def doc(title: str, body: str = "正文", published: str | None = None) -> Document:
+    return Document("html", title=None, blocks=[Block("heading", title), Block("paragraph", body)],
+                    text=f"{title}\n{body}", published=published)
+
+
+@pytest.mark.parametrize("title,site,agency,short,level,code,prov,city,county", [
+    ("清河县柳林镇人民政府2021年政府信息公开工作年度报告", None, "清河县柳林镇人民政府", "柳林镇", "town", "130534",
+     "河北省", "邢台市", "清河县"),
+    ("杨家庄镇 2020 年政府信息公开工作年度报告", "汾阳市人民政府", "杨家庄镇", "杨家庄镇", "town", "141182",
+     "山西省", "吕梁市", "汾阳市"),
+    ("吕梁市人民政府2021年政府信息公开工作年度报告", None, "吕梁市人民政府", "吕梁市", "city", "141100",
+     "山西省", "吕梁市", None),
+    ("山西省人民政府2021年政府信息公开工作年度报告", None, "山西省人民政府", "山西省", "province", "140000",
+     "山西省", None, None),
+    ("汾阳市人民政府2021年政府信息公开工作年度报告", None, "汾阳市人民政府", "汾阳市", "county", "141182",
+     "山西省", "吕梁市", "汾阳市"),
+    ("洛阳市生态环境局2022年政府信息公开工作年度报告", None, "洛阳市生态环境局", "生态环境局", "department",
+     "410300", "河南省", "洛阳市", None),
+    ("教育部2021年政府信息公开工作年度报告", None, "教育部", "教育部", "national", None, None, None, None),
+])
+def test_agency_level_and_region(title, site, agency, short, level, code, prov, city, county):
+    m = read_metadata([doc(title)], site_name=site)
+    assert (m.agency, m.agency_short, m.level, m.region_code) == (agency, short, level, code)
+    assert (m.province, m.city, m.county) == (prov, city, county)
+
+
+def test_ambiguous_county_name_is_resolved_by_the_site_or_reported():
+    m = read_metadata([doc("朝阳区卫生健康委员会2021年政府信息公开工作年度报告")], site_name="北京市朝阳区人民政府")
+    assert m.region_code == "110105"
+    m = read_metadata([doc("朝阳区卫生健康委员会2021年政府信息公开工作年度报告")])
+    assert m.region_code is None and any("ambiguous" in w for w in m.warnings)
+
+
+def test_year_from_title_then_hint_and_agency_from_hint():
+    m = read_metadata([Document("pdf", text="一、总体情况")], year_hint=2020, agency_hint="伊川县水寨镇人民政府")
+    assert (m.year, m.agency, m.region_code) == (2020, "伊川县水寨镇人民政府", "410329")
+    assert any("no report title" in w for w in m.warnings)
+
+
+def test_published_date_from_document_or_signature():
+    assert read_metadata([doc("X县2020年政府信息公开工作年度报告", published="2021-01-29T08:00")]).published == "2021-01-29"
+    m = read_metadata([doc("X县2020年政府信息公开工作年度报告", "六、其他需要报告的事项\n无。\n2021年1月29日")])
+    assert m.published == "2021-01-29"
+    m = read_metadata([doc("X县2020年政府信息公开工作年度报告", "印发于2015年3月2日")])
+    assert m.published is None
+
+
+def test_aggregate_report_flag():
+    body = "本报告由宿州市人民政府办公室综合各县、区政府和市政府各部门年度报告编制而成。"
+    assert read_metadata([doc("宿州市人民政府2016年政府信息公开工作年度报告", body)]).is_aggregate
+    assert not read_metadata([doc("宿州市人民政府2016年政府信息公开工作年度报告")]).is_aggregate
+
+
+def test_region_table_coverage():
+    cov = regions.coverage()
+    assert cov["province"] == 34 and cov["city"] >= 330 and cov["county"] >= 2800
+    assert regions.by_code("110105").name == "朝阳区"
