@@ -12,7 +12,7 @@ import sqlite_utils
 
 from . import near_duplicates, views
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STATISTICS_COLUMNS: dict[str, Any] = {
     "id": int, "report_id": int, "version": int, "table_name": str, "row_key": str,
@@ -61,10 +61,11 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "is_aggregate": int, "published": str,
         "site_id": str, "first_seen_at": str, "last_seen_at": str, "current_version": int,
         "removed_at": str, "run_id": str,
+        "parse_warnings_json": str,  # the parser's doubts about the whole report, a JSON list
     }, "id", {"defaults": {"template": "unknown"}}),
     "documents": ({
         "id": int, "report_id": int, "url": str, "final_url": str, "sha256": str,
-        "format": str, "size": int, "content_type": str, "fetched_at": str,
+        "format": str, "detected_format": str, "size": int, "content_type": str, "fetched_at": str,
         "http_status": int, "http_headers_json": str,
         "warc_file": str, "warc_offset": int, "warc_record_id": str,
         "near_duplicate_of": int, "near_duplicate_similarity": float,
@@ -133,6 +134,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("fetch_log", ("event_id",), True),
     ("report_versions", ("report_id", "version"), True),
     ("statistics", ("report_id", "table_name", "row_key", "col_key"), False),
+    ("statistics", ("table_name", "col_key", "row_key"), False),  # archive-wide questions (refusals by reason)
     ("statistics_history", ("report_id", "version"), False),
     ("checks", ("report_id",), False),
     ("checks_history", ("report_id", "version"), False),
@@ -148,6 +150,9 @@ def open_db(path: str) -> sqlite_utils.Database:
     """Open (creating if needed) an archive in WAL mode, so readers never block the writer."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL never corrupts the file and a killed process loses nothing committed;
+    # only an OS crash or power cut can lose the last transactions, which the next harvest refetches.
+    db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=30000")
     db.execute("PRAGMA foreign_keys=ON")
     ensure_schema(db)
@@ -168,5 +173,17 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         for table, cols, unique in INDEXES:
             db.table(table).create_index(list(cols), unique=unique, if_not_exists=True)
         near_duplicates.ensure_tables(db)
+        _migrate(db)
         views.ensure_views(db)
         db.table("_meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+
+def _migrate(db: sqlite_utils.Database) -> None:
+    """Bring an archive written by an older nianbao up to SCHEMA_VERSION."""
+    row = db.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone() if db["_meta"].exists() else None
+    if row is None or int(row[0]) >= 2:
+        return
+    # Version 1 kept the current version's cells and checks in the history tables too.
+    for table in ("statistics_history", "checks_history"):
+        db.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM reports r WHERE r.id = {table}.report_id "
+                   f"AND r.current_version = {table}.version)")

@@ -5,7 +5,7 @@ characters one token, `trigram` cannot answer one- or two-character queries. We 
 in Python and give FTS5 pre-split text through the `ascii` tokenizer (which splits on
 spaces and ASCII punctuation only and keeps every non-ASCII character inside tokens):
 
-* `search_fts` (detail=full): every overlapping bigram of the report in order, then its
+* `search_fts` (detail=full, no per-row sizes): every overlapping bigram of the report in order, then its
   last character alone. A two-character query is one token; a longer one is the phrase
   of its overlapping bigrams, which matches exactly where the query is a substring; a
   one-character query `c` is the prefix query `"c" *` (every occurrence of c starts a
@@ -49,7 +49,10 @@ FTS_TABLE = "search_fts"
 CHARS_TABLE = "search_chars"
 SOURCE_TABLE = "search_source"
 _DDL = {
-    FTS_TABLE: f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(b, content='', tokenize='ascii', detail=full)",
+    # columnsize=0: bm25 read every hit's length from the docsize table, a B-tree lookup per
+    # hit that made ranking ~4× slower than matching (50 ms vs 11 ms for 30,000 hits)
+    FTS_TABLE: f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(b, content='', tokenize='ascii', detail=full, "
+               f"columnsize=0)",
     CHARS_TABLE: f"CREATE VIRTUAL TABLE {CHARS_TABLE} USING fts5(u, content='', tokenize='ascii', "
                  f"detail=none, columnsize=0)",
     SOURCE_TABLE: f"CREATE TABLE {SOURCE_TABLE} (report_id INTEGER PRIMARY KEY, docs TEXT NOT NULL, "
@@ -75,7 +78,7 @@ class Hit:
     template: str | None
     snippet: str  # the match wrapped in ** **
     url: str | None
-    score: float
+    score: float  # higher is better: bm25 without length normalisation (0 for one-character queries)
     province: str | None = None
     city: str | None = None
     county: str | None = None
@@ -267,7 +270,11 @@ def matching_ids(db: sqlite_utils.Database, query: str) -> list[int]:
 
 def search(db: sqlite_utils.Database, query: str, *, year: int | None = None, agency: str | None = None,
            region: str | None = None, template: str | None = None, limit: int | None = None) -> list[Hit]:
-    """Reports containing `query`, best first (bm25 over the bigrams, then newest year)."""
+    """Reports containing `query`, best first: those containing it most often, then the newest.
+
+    The score is FTS5's bm25 over the bigram table, which keeps no per-report lengths
+    (columnsize=0), so it is bm25 without length normalisation: it grows with the number
+    of occurrences and saturates (1, 2, 3 … occurrences score 3.2, 3.5, 3.6 … × idf)."""
     route = _fast_match(query)
     if route is None:
         return []
@@ -301,7 +308,7 @@ def search(db: sqlite_utils.Database, query: str, *, year: int | None = None, ag
     for rid, agency_, year_, title, template_, province, city, county, score in rows:
         snippet, url, doc_id = snippets.get(rid, ("", None, None))
         hits.append(Hit(report_id=rid, agency=agency_, year=year_, title=title, template=template_,
-                        snippet=snippet, url=url, score=round(-score, 6) or 0.0, province=province,
+                        snippet=snippet, url=url, score=float(f"{-score:.4g}") if score else 0.0, province=province,
                         city=city, county=county, document_id=doc_id))
     return hits
 

@@ -78,5 +78,13 @@ def _print(hits: list[search_mod.Hit], args: argparse.Namespace) -> None:
             print(f"   {_bold(h.snippet, tty)}")
         if h.url:
             print(f"   {h.url}")
+    filters = ", ".join(f"--{k} {getattr(args, k)}" for k in ("year", "agency", "region", "template")
+                        if getattr(args, k) not in (None, ""))
+    if not hits:
+        print(f"no report contains {args.query!r}" + (f" with {filters}" if filters else "")
+              + " (spacing, case and full/half-width forms are ignored; every length of query works)",
+              file=sys.stderr)
+        return
     print(f"{len(hits)} report{'s' if len(hits) != 1 else ''} match {args.query!r}"
+          + (f" with {filters}" if filters else "")
           + (f" (showing at most {args.limit})" if args.limit else ""), file=sys.stderr)

@@ -24,6 +24,10 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+# interface.md fixes documents.format to html, pdf, docx, doc, wps, xls, xlsx, other.
+INTERFACE_FORMATS = {"et": "other", "zip": "other"}
+
+
 @dataclass
 class Capture:
     """One successful fetch of a document, as the crawl recorded it."""
@@ -42,6 +46,8 @@ class Capture:
     role: str | None = None
     link_text: str | None = None
     parent_url: str | None = None
+    category: str | None = None        # the catalogue category it was listed under (gkml)
+    publisher: str | None = None       # the page's 发布机构, when it states one
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -165,10 +171,13 @@ class ArchiveWriter:
         return report_id, True
 
     def add_document(self, capture: Capture, report_id: int, document: Document, fmt: str) -> int:
+        """Archive a new document. `documents.format` keeps to interface.md's list; the format
+        as sniffed (et, zip) stays in `detected_format`."""
         with self.db.conn:
             doc_id = self.db["documents"].insert({
                 "report_id": report_id, "url": capture.url, "final_url": capture.final_url,
-                "sha256": capture.sha256, "format": fmt, "size": capture.size,
+                "sha256": capture.sha256, "format": INTERFACE_FORMATS.get(fmt, fmt), "detected_format": fmt,
+                "size": capture.size,
                 "content_type": capture.header("content-type"), "fetched_at": capture.fetched_at,
                 "http_status": capture.status, "http_headers_json": _json(capture.headers),
                 "warc_file": capture.warc_file, "warc_offset": capture.warc_offset,
@@ -285,11 +294,20 @@ class ArchiveWriter:
             update = {"current_version": version}
             if parsed:
                 update.update({k: v for k, v in parsed["report"].items() if v is not None})
+                # what the parser doubted about the report as a whole (OCR used, prose contradicting a table…)
+                update["parse_warnings_json"] = _json(parsed.get("warnings") or [])
             self.db["reports"].update(report_id, update)
             self._replace_current(report_id, version, parsed)
         return version
 
     def _replace_current(self, report_id: int, version: int, parsed: dict[str, Any] | None) -> None:
+        # The superseded version's cells and checks move to the history tables; the current
+        # ones live only in `statistics`/`checks` (the *_all_versions views join both), which
+        # halves the archive's largest tables.
+        for table in ("statistics", "checks"):
+            cols = ", ".join(f"[{c}]" for c in self.db[table].columns_dict if c != "id")
+            self.db.execute(f"insert into {table}_history ({cols}) select {cols} from {table} where report_id = ?",
+                            [report_id])
         for table in ("statistics", "checks", "sections"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         if not parsed:
@@ -298,8 +316,7 @@ class ArchiveWriter:
         cells = [dict(c, parser=parsed["parser"], **common) for c in parsed["cells"]]
         checks = [dict(c, parser=parsed["parser"], **common) for c in parsed["checks"]]
         sections = [dict(s, **common) for s in parsed["sections"]]
-        for table, rows in (("statistics", cells), ("statistics_history", cells),
-                            ("checks", checks), ("checks_history", checks), ("sections", sections)):
+        for table, rows in (("statistics", cells), ("checks", checks), ("sections", sections)):
             if rows:
                 self.db[table].insert_all(rows)
 
@@ -308,8 +325,7 @@ class ArchiveWriter:
         """What changed since the current version: documents, statistics cells, text."""
         before_ids = json.loads(current["document_ids_json"])
         old = {(r["table_name"], r["row_key"], r["col_key"]): r["value"] for r in self.db.query(
-            "select table_name, row_key, col_key, value from statistics_history where report_id = ? and version = ?",
-            [report_id, current["version"]])}
+            "select table_name, row_key, col_key, value from statistics where report_id = ?", [report_id])}
         new = {(c["table_name"], c["row_key"], c["col_key"]): c["value"] for c in cells}
         changed = [{"table": k[0], "row": k[1], "col": k[2], "old": old.get(k), "new": new.get(k)}
                    for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]

@@ -1,6 +1,7 @@
 """Versions of nianbao and the libraries whose output it stores, for provenance."""
 from __future__ import annotations
 
+import os
 from importlib.metadata import PackageNotFoundError, version
 
 
@@ -25,5 +26,12 @@ EXTRACTORS = ("nianbao", "trafilatura", "pdfminer.six", "pypdfium2", "python-doc
 
 
 def extractor_stack() -> str:
-    """One string that changes whenever anything that shapes extraction output changes."""
-    return ";".join(f"{d}={_version(d)}" for d in EXTRACTORS)
+    """One string that changes whenever anything that shapes extraction output changes: the libraries'
+    versions and the PDF layout backend chosen (NIANBAO_PDF_LAYOUT, read by parsers.extract_pdf)."""
+    from parsers.extract_pdf import LAYOUT_ENV, layout_backend
+
+    try:
+        backend = layout_backend()
+    except ValueError:  # a misspelt value: every PDF records the error itself; the key just has to differ
+        backend = os.environ.get(LAYOUT_ENV, "")
+    return ";".join([f"{d}={_version(d)}" for d in EXTRACTORS] + [f"pdf_layout={backend}"])

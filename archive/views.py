@@ -16,6 +16,26 @@ def _sum(table: str, cond: str) -> str:
     return "SUM(" + _TOTAL.format(t=table, cond=cond) + ")"
 
 
+_HAS_TABLES = ("EXISTS (SELECT 1 FROM statistics s WHERE s.report_id = r.id "
+               "AND s.table_name IN ('active', 'requests', 'review'))")
+
+
+def _cell(table: str, row_cond: str) -> str:
+    """The `total` column of the rows matching `row_cond` (summed), for report r."""
+    return (f"(SELECT SUM(s.value) FROM statistics s WHERE s.report_id = r.id AND s.table_name = '{table}' "
+            f"AND s.row_key {row_cond} AND s.col_key = 'total')")
+
+
+def _prefix(prefix: str) -> str:
+    """row_key starting with `prefix`, as an index range ('_' is a LIKE wildcard; '`' sorts right after it)."""
+    return f">= '{prefix}' AND s.row_key < '{prefix[:-1]}`'"
+
+
+def _prose(key: str) -> str:
+    return (f"(SELECT s.value FROM statistics s WHERE s.report_id = r.id AND s.table_name = 'prose' "
+            f"AND s.row_key = '{key}' AND s.col_key = 'value')")
+
+
 VIEWS: dict[str, str] = {
     "report_headlines": f"""
 SELECT s.report_id,
@@ -34,15 +54,38 @@ SELECT s.report_id,
   COUNT(*) AS cells
 FROM statistics s
 GROUP BY s.report_id""",
-    "report_summary": """
+    # Headline totals come from the tables; a report without any table cell (pre-2019, or tables
+    # that could not be read) falls back to the figures its prose states, and `figures_from` says
+    # which. `uncertain_values`: numbers the parser flagged as doubtful (confidence < 0.8: suspected
+    # OCR misreads, ambiguous alignment, unit outliers…); `checks_unevaluable`: checks with cells
+    # missing. Each figure is a lookup on the statistics index (report_id, table_name, row_key,
+    # col_key), not a GROUP BY over every cell: one report's row costs a few index probes.
+    # Columns are only ever appended: the search helper and the datasette pages read them by name.
+    "report_summary": f"""
 SELECT r.id AS report_id, r.agency, r.year, r.province, r.city, r.county, r.level, r.template,
-  h.new_requests, h.granted, h.partly_granted, h.refused, h.unable, h.not_processed,
-  h.reviews, h.lawsuits,
+  CASE WHEN {_HAS_TABLES} THEN {_cell('requests', "= 'new'")} ELSE {_prose('applications_received')} END
+    AS new_requests,
+  CASE WHEN {_HAS_TABLES} THEN {_cell('requests', "= 'granted'")} ELSE {_prose('granted')} END AS granted,
+  CASE WHEN {_HAS_TABLES} THEN {_cell('requests', "= 'partly_granted'")} ELSE {_prose('partly_granted')} END
+    AS partly_granted,
+  CASE WHEN {_HAS_TABLES} THEN {_cell('requests', _prefix('denied_'))} ELSE {_prose('refused')} END AS refused,
+  {_cell('requests', _prefix('unable_'))} AS unable,
+  {_cell('requests', _prefix('rejected_'))} AS not_processed,
+  CASE WHEN {_HAS_TABLES} THEN {_cell('review', "= 'review'")} ELSE {_prose('reviews')} END AS reviews,
+  CASE WHEN {_HAS_TABLES} THEN {_cell('review', "IN ('litigation_direct', 'litigation_after_review')")}
+    ELSE {_prose('lawsuits')} END AS lawsuits,
   (SELECT COUNT(*) FROM checks c WHERE c.report_id = r.id AND c.passed = 0) AS checks_failed,
   r.title,
   (SELECT d.url FROM documents d WHERE d.report_id = r.id ORDER BY d.role = 'attachment', d.id LIMIT 1) AS url,
-  r.current_version AS version, r.is_aggregate, r.site_id
-FROM reports r LEFT JOIN report_headlines h ON h.report_id = r.id""",
+  r.current_version AS version, r.is_aggregate, r.site_id,
+  r.region_code,
+  CASE WHEN {_HAS_TABLES} THEN 'table'
+       WHEN EXISTS (SELECT 1 FROM statistics s WHERE s.report_id = r.id AND s.table_name = 'prose') THEN 'prose'
+  END AS figures_from,
+  (SELECT COUNT(*) FROM statistics s WHERE s.report_id = r.id AND s.table_name IN ('active', 'requests', 'review')
+     AND s.value IS NOT NULL AND s.confidence < 0.8) AS uncertain_values,
+  (SELECT COUNT(*) FROM checks c WHERE c.report_id = r.id AND c.passed IS NULL) AS checks_unevaluable
+FROM reports r""",
     # one row per refusal reason per report (the `total` column), for "refusals by reason"
     "refusal_reasons": """
 SELECT s.report_id, r.agency, r.province, r.year,
@@ -54,14 +97,15 @@ FROM statistics s JOIN reports r ON r.id = s.report_id
 WHERE s.table_name = 'requests' AND s.col_key = 'total'
   AND (s.row_key LIKE 'denied^_%' ESCAPE '^' OR s.row_key LIKE 'unable^_%' ESCAPE '^'
        OR s.row_key LIKE 'rejected^_%' ESCAPE '^')""",
-    # requests and denials per year and province: what the chart on the front page draws
+    # requests and denials per year and province. From report_summary's per-report index
+    # lookups: joining the report_headlines aggregate materialised it whole (20 s at 30,000 reports)
     "requests_by_region_year": """
-SELECT COALESCE(r.province, '(national)') AS province, r.year,
-  COUNT(*) AS reports, SUM(h.new_requests) AS new_requests, SUM(h.granted) AS granted,
-  SUM(h.refused) AS refused, SUM(h.unable) AS unable, SUM(h.not_processed) AS not_processed,
-  SUM(h.lawsuits) AS lawsuits
-FROM reports r LEFT JOIN report_headlines h ON h.report_id = r.id
-WHERE r.is_aggregate IS NOT 1
+SELECT COALESCE(s.province, '(national)') AS province, s.year,
+  COUNT(*) AS reports, SUM(s.new_requests) AS new_requests, SUM(s.granted) AS granted,
+  SUM(s.refused) AS refused, SUM(s.unable) AS unable, SUM(s.not_processed) AS not_processed,
+  SUM(s.lawsuits) AS lawsuits
+FROM report_summary s
+WHERE s.is_aggregate IS NOT 1
 GROUP BY 1, 2""",
     # every (agency, year) between an agency's first report and the newest year archived
     # for which no report exists: candidates for "did not publish"
@@ -76,6 +120,11 @@ WITH RECURSIVE
 SELECT a.agency, a.province, a.level, y.year AS missing_year, a.first_year
 FROM years y JOIN agencies a ON a.agency_key = y.agency_key
 WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.agency_key = y.agency_key AND r.year = y.year)""",
+    # every version's cells and checks: the current ones plus the superseded ones
+    "statistics_all_versions": """
+ SELECT * FROM statistics UNION ALL SELECT * FROM statistics_history""",
+    "checks_all_versions": """
+ SELECT * FROM checks UNION ALL SELECT * FROM checks_history""",
 }
 
 

@@ -39,6 +39,16 @@ def read_response(warc_dir: str | Path, warc_file: str, offset: int) -> StoredRe
     with open(safe_warc_path(warc_dir, warc_file), "rb") as fh:
         fh.seek(offset)
         record = next(iter(ArchiveIterator(fh)))
+        if record.rec_type == "resource":
+            # A member the crawler unpacked from a ZIP download (crawlers/spiders/reports.py):
+            # no HTTP exchange of its own, so a 200 with the record's Content-Type.
+            ctype = record.rec_headers.get_header("Content-Type")
+            return StoredResponse(
+                url=record.rec_headers.get_header("WARC-Target-URI"), status=200,
+                headers=[("Content-Type", ctype)] if ctype else [], body=record.raw_stream.read(),
+                record_id=record.rec_headers.get_header("WARC-Record-ID"),
+                payload_digest=record.rec_headers.get_header("WARC-Payload-Digest"),
+            )
         if record.rec_type != "response":
             raise ValueError(f"{warc_file}@{offset} is a {record.rec_type} record, not a response")
         status = int(record.http_headers.get_statuscode() or 0)

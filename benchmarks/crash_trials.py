@@ -1,9 +1,11 @@
 """Kill -9 the harvest at random points, then check the next run recovers everything.
 
 Each trial starts from an empty archive, runs `nianbao harvest` on the sample
-sites and kills it with SIGKILL after a random delay (landing during start-up,
-the crawl, WARC writes or the SQLite transactions), snapshots what was
-committed, runs the harvest again to completion and checks:
+sites and kills it with SIGKILL at a point chosen in turn: just after the
+crawl process starts, while WARC records are being written, while the archive's
+SQLite transactions are running (documents already committed, more coming),
+or at a uniformly random time. It snapshots what was committed, runs the
+harvest again to completion and checks:
 
 - the recovery run completes and the archive passes PRAGMA integrity_check;
 - every documents row's WARC record exists and its bytes hash to documents.sha256;
@@ -52,6 +54,45 @@ def snapshot(db_path: Path) -> dict:
     finally:
         con.close()
     return {"reports": reports, "documents": docs, "run_status": status[0] if status else None}
+
+
+TARGETS = ("crawl", "WARC writes", "SQLite transactions", "random time")
+
+
+def _documents_committed(db_path: Path) -> int:
+    if not db_path.exists():
+        return 0
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=0.05)
+        try:
+            return con.execute("select count(*) from documents").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def _reached(target: str, db_path: Path, warc_dir: Path) -> bool:
+    if target == "crawl":
+        return any((warc_dir / "_pending").glob("*.events.jsonl"))
+    if target == "WARC writes":
+        return any(p.stat().st_size > 0 for p in warc_dir.glob("*.warc.gz"))
+    return _documents_committed(db_path) > 0
+
+
+def wait_and_kill(proc: subprocess.Popen, target: str, db_path: Path, warc_dir: Path, rng: random.Random,
+                  max_delay: float) -> float:
+    """SIGKILL the harvest once it reaches `target` (plus a small random delay); returns seconds since start."""
+    t0 = time.monotonic()
+    if target == "random time":
+        time.sleep(rng.uniform(0.3, max_delay))
+    else:
+        while proc.poll() is None and time.monotonic() - t0 < 300 and not _reached(target, db_path, warc_dir):
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.3 if target == "SQLite transactions" else 0.1))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    return time.monotonic() - t0
 
 
 def phase(before: dict, warc_dir: Path) -> str:
@@ -111,15 +152,14 @@ def run_trials(trials: int, seed: int, max_delay: float, env: dict, expected: in
             subprocess.run(harvest_cmd(sites, Path(tmp) / "calibrate.db"), cwd=ROOT, env=env, check=True,
                            capture_output=True)
             max_delay = max_delay or time.monotonic() - t0
-            print(f"an uninterrupted harvest takes {max_delay:.2f} s; killing at random in [0.3, {max_delay:.2f}] s")
+            print(f"an uninterrupted harvest takes {max_delay:.2f} s; random-time kills land in [0.3, {max_delay:.2f}] s",
+                  flush=True)
             for i in range(trials):
                 db, warc = Path(tmp) / f"t{i}.db", Path(tmp) / f"t{i}.warc"
-                delay = rng.uniform(0.3, max_delay)
+                target = TARGETS[i % len(TARGETS)]
                 proc = subprocess.Popen(harvest_cmd(sites, db), cwd=ROOT, env=env,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-                time.sleep(delay)
-                proc.send_signal(signal.SIGKILL)
-                proc.wait()
+                delay = wait_and_kill(proc, target, db, warc, rng, max_delay)
                 time.sleep(0.3)  # let an orphaned crawler notice its parent died
                 before = snapshot(db)
                 where = phase(before, warc)
@@ -127,9 +167,9 @@ def run_trials(trials: int, seed: int, max_delay: float, env: dict, expected: in
                 problems = [f"recovery exited {rec.returncode}: {rec.stderr[-300:]}"] if rec.returncode else []
                 if not problems:
                     problems = check(db, warc, before, expected)
-                outcomes.append({"trial": i + 1, "kill_after_s": round(delay, 2), "phase": where,
+                outcomes.append({"trial": i + 1, "kill_after_s": round(delay, 2), "phase": where, "target": target,
                                  "committed_docs": len(before["documents"]), "problems": problems})
-                print(f"trial {i + 1:2d}: killed after {delay:4.2f} s during {where:<22} "
+                print(f"trial {i + 1:2d}: aimed at {target:<19} killed after {delay:5.2f} s during {where:<20} "
                       f"({len(before['documents']):2d} documents committed) -> "
                       + ("OK" if not problems else "FAIL: " + "; ".join(problems)), flush=True)
     finally:

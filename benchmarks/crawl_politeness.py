@@ -5,9 +5,10 @@
 Two sites on two loopback hosts are crawled at once (one crawler process each,
 as the harvest flow runs them); each has a list page linking `--pages` report
 pages, so a host sees robots.txt + 1 list + N pages (20 requests by default).
-Prints, per host: requests, requests/s, the smallest and median gap between
-requests, and whether two requests were ever in flight together; then how
-much the two hosts' crawls overlapped in time.
+Prints the politeness settings in force, then per host: requests, requests/s,
+the smallest and median gap between request arrivals (DOWNLOAD_DELAY is
+randomised to 0.5–1.5 × the delay, so the smallest gap stays above half of
+it), then how much the two hosts' crawls overlapped in time.
 """
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=18)
     parser.add_argument("--delay", type=float, default=None, help="DOWNLOAD_DELAY; default: the crawler's own (1 s)")
     args = parser.parse_args()
+    from crawlers.settings import crawl_settings
+    s = crawl_settings(site_id="x", warc_path="w", events_path="e", delay=args.delay)
+    print(f"settings: DOWNLOAD_DELAY {s['DOWNLOAD_DELAY']} s (jitter ±{s['DOWNLOAD_DELAY_JITTER']:.0%}), "
+          f"CONCURRENT_REQUESTS_PER_DOMAIN {s['CONCURRENT_REQUESTS_PER_DOMAIN']}, AUTOTHROTTLE "
+          f"{'on' if s['AUTOTHROTTLE_ENABLED'] else 'off'} (target concurrency {s['AUTOTHROTTLE_TARGET_CONCURRENCY']}, "
+          f"max delay {s['AUTOTHROTTLE_MAX_DELAY']} s), robots.txt obeyed: {s['ROBOTSTXT_OBEY']}")
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         make_site(tmp_path / "site", args.pages)

@@ -8,11 +8,21 @@ flow on the chosen task runner, then re-parsed with `reparse`. The network is
 left out on purpose: a polite crawl is bounded by the per-host delay, not by
 this side.
 
+With `--grow-to N` the archive is then grown to N reports by replicating the
+ingested rows in SQL (new ids, agency keys, URLs and digests; the replicas
+point at the same WARC records, so WARC size is projected from the ingested
+part), the search index is rebuilt over all of them, full-text query latency
+is measured, and a further `--batch` of new reports goes through the real
+pipeline into the grown archive: its rate and memory, set beside the first
+ingest's, show whether either degrades with the archive's size.
+
     python benchmarks/scale.py --reports 2000 [--runner process]
+    python benchmarks/scale.py --reports 2000 --grow-to 100000 --batch 1000
 """
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 import gzip
 import json
 import os
@@ -20,6 +30,7 @@ import random
 import re
 import resource
 import sys
+import statistics as stats
 import tempfile
 import time
 from pathlib import Path
@@ -33,6 +44,8 @@ prefect_env.configure()
 
 from prefect import flow  # noqa: E402
 
+from archive import search  # noqa: E402
+from benchmarks.memory import PeakRss  # noqa: E402
 from archive.schema import open_db  # noqa: E402
 from archive.store import ArchiveWriter, RunCounts  # noqa: E402
 from crawlers.recorder import CrawlRecorder, utc_now  # noqa: E402
@@ -93,6 +106,79 @@ def ingest_all(db_path: str, warc_dir: str, work: list[tuple[Site, str]]) -> Run
     return counts
 
 
+# Columns made unique per replica; ids and the references to them are offset instead.
+UNIQUE_TEXT = {"agency_key": "agency_key || '~{k}'", "url": "url || '#{k}'", "final_url": "final_url || '#{k}'",
+               "event_id": "event_id || '~{k}'", "alias": "alias || '~{k}'",
+               "sha256": "lower(hex(randomblob(32)))", "warc_offset": "warc_offset + {k} * 1000000000000"}
+REFS = {"report_id": "reports", "document_id": "documents", "near_duplicate_of": "documents", "other_id": "documents"}
+REPLICATED = ["reports", "documents", "document_locations", "captures", "report_versions", "statistics",
+              "statistics_history", "checks", "checks_history", "sections", "agency_aliases", "fetch_log",
+              "minhash_signatures", "minhash_bands", "near_duplicates"]
+
+
+def replicate(db_path: str, target: int) -> int:
+    """Copy the archive's report-related rows until it holds about `target` reports; returns the count."""
+    db = open_db(db_path)
+    conn = db.conn
+    n0 = conn.execute("select count(*) from reports").fetchone()[0]
+    top = {t: conn.execute(f"select coalesce(max(id), 0) from {t}").fetchone()[0]
+           for t in REPLICATED if "id" in db[t].columns_dict}
+    for k in range(1, (target + n0 - 1) // n0):
+        with conn:
+            for t in REPLICATED:
+                cols = list(db[t].columns_dict)
+                exprs = []
+                for c in cols:
+                    if c == "id":
+                        exprs.append(f"id + {k * top[t]}")
+                    elif c in REFS:
+                        exprs.append(f"{c} + {k * top[REFS[c]]}")
+                    elif c in UNIQUE_TEXT and not (t == "documents" and c == "warc_offset"):
+                        exprs.append(UNIQUE_TEXT[c].format(k=k))
+                    else:
+                        exprs.append(f'"{c}"')
+                src = f"select {', '.join(exprs)} from {t}"
+                if "id" in cols:
+                    src += f" where id <= {top[t]}"
+                elif "document_id" in cols:
+                    src += f" where document_id <= {top['documents']}"
+                conn.execute(f"insert into {t} ({', '.join(f'[{c}]' for c in cols)}) {src}")
+    n = conn.execute("select count(*) from reports").fetchone()[0]
+    conn.close()
+    return n
+
+
+QUERIES = {"1 char": ["复", "诉", "费", "公"], "2 chars": ["复议", "诉讼", "信访", "收费", "公开"],
+           "3-4 chars": ["依申请", "行政复议", "行政诉讼", "不予公开"],
+           "5+ chars": ["政府信息公开", "本年新收政府信息公开申请", "政府信息公开工作年度报告"]}
+
+
+def query_latency(db_path: str, repeats: int = 5) -> None:
+    db = sqlite_utils_db(db_path)
+    for group, queries in QUERIES.items():
+        all_ids, top20 = [], []
+        for _ in range(repeats):
+            for q in queries:
+                t0 = time.perf_counter()
+                hits = len(search.matching_ids(db, q))
+                all_ids.append(time.perf_counter() - t0)
+                t0 = time.perf_counter()
+                search.search(db, q, limit=20)
+                top20.append(time.perf_counter() - t0)
+        print(f"  {group:<9} all matching ids p50 {stats.median(all_ids) * 1e3:7.1f} ms  "
+              f"p95 {p95(all_ids) * 1e3:7.1f} ms   ranked top 20 with snippets p95 {p95(top20) * 1e3:7.1f} ms"
+              f"   ({hits} hits for {queries[-1]})")
+
+
+def sqlite_utils_db(path: str):
+    import sqlite_utils
+    return sqlite_utils.Database(path)
+
+
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
+
+
 def size(path: Path) -> int:
     return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
@@ -102,11 +188,16 @@ def main() -> int:
     ap.add_argument("--reports", type=int, default=2000)
     ap.add_argument("--runner", default="process", choices=["thread", "process", "dask"])
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--grow-to", type=int, default=0, help="then replicate the archive to this many reports")
+    ap.add_argument("--batch", type=int, default=1000, help="new reports ingested into the grown archive")
+    ap.add_argument("--keep", metavar="DIR", help="build in DIR and keep it (default: a temporary directory)")
     args = ap.parse_args()
     rng = random.Random(1)
-    with tempfile.TemporaryDirectory(prefix="nianbao-scale-") as t:
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+    with (nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="nianbao-scale-")) as t:
         tmp = Path(t)
-        (tmp / "store").mkdir()
+        (tmp / "store").mkdir(exist_ok=True)
         t0 = time.monotonic()
         work = [make_site(k, k * PER_SITE, min(PER_SITE, args.reports - k * PER_SITE), tmp, rng)
                 for k in range((args.reports + PER_SITE - 1) // PER_SITE)]
@@ -114,7 +205,8 @@ def main() -> int:
         db_path = str(tmp / "scale.db")
         runner = make_task_runner(args.runner, workers=args.workers)
         t0 = time.monotonic()
-        counts = ingest_all.with_options(task_runner=runner)(db_path, str(tmp / "store"), work)
+        with PeakRss() as rss1:
+            counts = ingest_all.with_options(task_runner=runner)(db_path, str(tmp / "store"), work)
         ingest_s = time.monotonic() - t0
         t0 = time.monotonic()
         result = reparse.with_options(task_runner=make_task_runner(args.runner, workers=args.workers))(db_path, str(tmp / "store"))
@@ -127,12 +219,45 @@ def main() -> int:
         print(f"reparse  {reparse_s:8.1f} s   {result['documents'] / reparse_s:7.1f} documents/s")
         print(f"archive  {db_bytes / 1e6:8.1f} MB   {db_bytes / n / 1e3:6.1f} KB/report")
         print(f"WARC     {warc_bytes / 1e6:8.1f} MB   {warc_bytes / n / 1e3:6.1f} KB/report")
-        print(f"peak RSS {peak_mb:8.0f} MB (largest of this process and its children)")
+        print(f"peak RSS {peak_mb:8.0f} MB (largest of this process and its children); "
+              f"ingest, all processes together: {rss1.peak / 2**20:.0f} MB")
         scale = 1_000_000 / n
         print(f"projection to 1,000,000 reports on this machine: ingest {ingest_s * scale / 3600:.1f} h, "
               f"reparse {reparse_s * scale / 3600:.1f} h, archive {db_bytes * scale / 1e9:.1f} GB, "
               f"WARC {warc_bytes * scale / 1e9:.1f} GB")
+        if args.grow_to:
+            grow(args, tmp, db_path, n, ingest_s, rss1.peak, warc_bytes, rng)
     return 0
+
+
+def grow(args: argparse.Namespace, tmp: Path, db_path: str, n: int, ingest_s: float, rss_first: int,
+         warc_bytes: int, rng: random.Random) -> None:
+    print(f"\ngrowing the archive to {args.grow_to} reports (replicated rows)")
+    t0 = time.monotonic()
+    total = replicate(db_path, args.grow_to)
+    print(f"  replicated to {total} reports in {time.monotonic() - t0:.0f} s")
+    t0 = time.monotonic()
+    db = open_db(db_path)
+    search.refresh_index(db, None)
+    db.conn.close()
+    print(f"  search index rebuilt over {total} reports in {time.monotonic() - t0:.0f} s")
+    db_bytes = size(Path(db_path)) + size(Path(db_path + "-wal"))
+    print(f"  archive {db_bytes / 1e9:.2f} GB = {db_bytes / total / 1e3:.1f} KB/report; "
+          f"WARC for this many reports (projected from the ingested part): {warc_bytes / n * total / 1e9:.2f} GB")
+    print(f"full-text queries on {total} reports:")
+    query_latency(db_path)
+    first = n + 10_000  # agency names not used by the first ingest
+    work = [make_site(1000 + k, first + k * PER_SITE, min(PER_SITE, args.batch - k * PER_SITE), tmp, rng)
+            for k in range((args.batch + PER_SITE - 1) // PER_SITE)]
+    t0 = time.monotonic()
+    with PeakRss() as rss2:
+        counts = ingest_all.with_options(task_runner=make_task_runner(args.runner, workers=args.workers))(
+            db_path, str(tmp / "store"), work)
+    s2 = time.monotonic() - t0
+    m = counts.reports_new
+    print(f"ingest of {m} new reports into the {total}-report archive: {m / s2:.1f} reports/s "
+          f"(into the empty archive: {n / ingest_s:.1f}); peak RSS, all processes: {rss2.peak / 2**20:.0f} MB "
+          f"(first ingest: {rss_first / 2**20:.0f} MB)")
 
 
 if __name__ == "__main__":

@@ -70,6 +70,19 @@ class CrawlRecorder:
         return {"warc_file": self.warc_name, "warc_offset": offset, "warc_record_id": record_id,
                 "warc_payload_digest": response.rec_headers.get_header("WARC-Payload-Digest")}
 
+    def write_resource(self, *, url: str, content_type: str, body: bytes, refers_to: str | None) -> dict[str, Any]:
+        """Write a `resource` record: content the crawl derived rather than received (a member
+        unpacked from a ZIP download), pointing with WARC-Refers-To at the response it came from."""
+        extra = {"WARC-Refers-To": refers_to} if refers_to else None
+        record = self._writer.create_warc_record(url, "resource", payload=io.BytesIO(body), length=len(body),
+                                                 warc_content_type=content_type, warc_headers_dict=extra)
+        offset = self._warc.tell()
+        self._writer.write_record(record)
+        self._warc.flush()
+        return {"warc_file": self.warc_name, "warc_offset": offset,
+                "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
+                "warc_payload_digest": record.rec_headers.get_header("WARC-Payload-Digest")}
+
     def close(self) -> None:
         self._warc.close()
         self._events.close()

@@ -15,13 +15,18 @@ from urllib.parse import parse_qs, urlsplit
 Route = Callable[..., None]
 
 
-def downfile(names: dict[str, bytes]) -> Route:
+def downfile(names: dict[str, bytes], files: Path | None = None) -> Route:
     """`/module/download/downfile.jsp?fileid=N`: octet-stream, the name (raw bytes, GBK or
-    UTF-8 as the server's platform has it) only in Content-Disposition."""
+    UTF-8 as the server's platform has it) only in Content-Disposition. The body is
+    `files/N` when that exists, else a stub of the named type."""
     def handle(handler) -> None:
         fileid = parse_qs(urlsplit(handler.path).query).get("fileid", ["0"])[0]
         raw = names.get(fileid, b"x.pdf")
-        body = b"%PDF-1.4\n%%EOF\n" if raw.endswith(b".pdf") else b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 office file"
+        stored = files / fileid if files is not None and fileid.isdigit() else None
+        if stored is not None and stored.is_file():
+            body = stored.read_bytes()
+        else:
+            body = b"%PDF-1.4\n%%EOF\n" if raw.endswith(b".pdf") else b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 office file"
         handler.entry.status = 200
         handler.send_status(200, body, {"Content-Type": "application/octet-stream",
                                         "Content-Disposition": 'attachment; filename="' + raw.decode("latin-1") + '"'})

@@ -41,8 +41,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sites", required=True, metavar="SITES.yaml", help="sites file (see README)")
     p.add_argument("--db", required=True, metavar="ARCHIVE.db", help="SQLite archive (created if missing)")
     _add_store(p)
-    p.add_argument("--max-download-mb", type=float, default=50.0, help="larger documents are recorded as oversize (default 50)")
-    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1.0)")
+    p.add_argument("--max-download-mb", type=float, default=50.0, metavar="MB",
+                   help="larger documents are cut off and recorded as oversize (default 50)")
+    p.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                   help="seconds between requests to one host, adapted by AutoThrottle (default 1.0)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="a download taking longer is cut off and recorded as timeout (default 120)")
+    p.add_argument("--crawlers", type=int, default=8, metavar="N",
+                   help="sites crawled at once, each in its own process (default 8)")
     p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
     _add_runner(p)
 
@@ -119,6 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"nianbao {args.command}: interrupted", file=sys.stderr)
         return 130
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" not in str(exc):
+            raise
+        print(f"nianbao {args.command}: error: Prefect's temporary server did not start in time ({exc}); "
+              "run `prefect server start` and set PREFECT_API_URL, or raise "
+              "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ import uuid
 from typing import Any
 
 from prefect import flow
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.runtime import flow_run
 
 from archive import search
@@ -26,6 +28,7 @@ from .tasks import CrawlResult, crawl_site
 
 
 PENDING_DIR = "_pending"
+CRAWLERS = 8  # sites crawled at once, each in its own process
 
 
 def leftover_crawls(pending_dir: str, run_id: str, sites: list[Site], writer: ArchiveWriter) -> list[tuple[Site, str]]:
@@ -54,8 +57,8 @@ def _forget(events_path: str) -> None:
 
 @flow(name="harvest", flow_run_name="harvest-{sites_file}", log_prints=False)
 def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None = None,
-            max_download_bytes: int | None = None, command: str = "harvest",
-            progress: ProgressFn | None = None) -> dict[str, Any]:
+            max_download_bytes: int | None = None, timeout: float | None = None, crawlers: int = CRAWLERS,
+            command: str = "harvest", progress: ProgressFn | None = None) -> dict[str, Any]:
     progress = progress or (lambda what, n: None)
     run_id = str(flow_run.get_id() or uuid.uuid4())
     sites = load_sites(sites_file)
@@ -81,23 +84,28 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
             counts.reports_new += len(created)
             search.refresh_index(writer.db, sorted(touched))
             _forget(events_path)
-        futures = {site.id: crawl_site.submit(
-            site.to_dict(), warc_dir=warc_dir, work_dir=pending_dir, run_id=run_id,
-            known=writer.known_captures(site.id), delay=delay, max_download_bytes=max_download_bytes)
-            for site in sites}
-        for site in sites:
-            started = utc_now()
-            result = futures[site.id].result()
-            progress("site_crawled", 1)
-            health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
-            versions = version_reports(writer, touched, site_names, counts)
-            counts.reports_new += len(created)
-            health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
-            search.refresh_index(writer.db, sorted(touched))  # searchable as soon as archived
-            writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
-                                        duration_s=round(result.duration_s, 2),
-                                        status="ok" if result.returncode == 0 else "crawler_failed"))
-            _forget(result.events_path)
+        # Crawls wait on remote servers, not on this machine: they get a pool of their own,
+        # so `crawlers` sites are fetched at once whatever the runner doing extraction and parsing.
+        with ThreadPoolTaskRunner(max_workers=max(1, crawlers)) as crawl_pool:
+            futures = {crawl_pool.submit(crawl_site, parameters=dict(
+                site=site.to_dict(), warc_dir=warc_dir, work_dir=pending_dir, run_id=run_id,
+                known=writer.known_captures(site.id), delay=delay, max_download_bytes=max_download_bytes,
+                timeout=timeout)): site
+                for site in sites}
+            for future in as_completed(list(futures)):  # ingest each site as soon as its crawl ends
+                site = futures[future]
+                started = utc_now()
+                result = future.result()
+                progress("site_crawled", 1)
+                health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
+                versions = version_reports(writer, touched, site_names, counts)
+                counts.reports_new += len(created)
+                health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
+                search.refresh_index(writer.db, sorted(touched))  # searchable as soon as archived
+                writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
+                                            duration_s=round(result.duration_s, 2),
+                                            status="ok" if result.returncode == 0 else "crawler_failed"))
+                _forget(result.events_path)
         status = "completed"
     finally:
         writer.finish_run(finished_at=utc_now(), status=status, counts=counts)

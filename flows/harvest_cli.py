@@ -46,7 +46,8 @@ def print_site_failures(db_path: str, run_id: str) -> None:
 
 
 def execute_harvest(sites_file: str, db_path: str, store: str, *, quiet: bool, delay: float | None,
-                    max_download_bytes: int | None, command: str, runner: argparse.Namespace) -> dict:
+                    max_download_bytes: int | None, command: str, runner: argparse.Namespace,
+                    timeout: float | None = None, crawlers: int | None = None) -> dict:
     from . import prefect_env
     prefect_env.configure()
     from .harvest import harvest
@@ -57,7 +58,8 @@ def execute_harvest(sites_file: str, db_path: str, store: str, *, quiet: bool, d
     n_sites = len(load_sites(sites_file))
     with harvest_progress(n_sites, enabled=interactive() and not quiet) as progress:
         return harvest.with_options(task_runner=task_runner)(
-            sites_file, db_path, store, delay=delay, max_download_bytes=max_download_bytes,
+            sites_file, db_path, store, delay=delay, max_download_bytes=max_download_bytes, timeout=timeout,
+            **({"crawlers": crawlers} if crawlers else {}),
             command=command, progress=progress)
 
 
@@ -68,7 +70,7 @@ def run_harvest(args: argparse.Namespace) -> int:
     check_writable(args.db, store)
     result = execute_harvest(args.sites, args.db, store, quiet=args.quiet, delay=args.delay,
                              max_download_bytes=int(args.max_download_mb * 1024 * 1024), command="harvest",
-                             runner=args)
+                             runner=args, timeout=args.timeout, crawlers=args.crawlers)
     print_site_failures(args.db, result["run_id"])
     print(format_summary(result, args.db, store))
     return 0

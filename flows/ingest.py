@@ -34,7 +34,7 @@ def capture_from_event(event: dict[str, Any], warc_dir: str) -> tuple[Capture, b
         fetched_at=event["fetched_at"], headers=[tuple(h) for h in event.get("headers") or []],
         warc_file=event["warc_file"], warc_offset=event["warc_offset"], warc_record_id=event.get("warc_record_id"),
         sha256=sha256_hex(body), size=len(body), role=event.get("role"), link_text=event.get("link_text"),
-        parent_url=event.get("parent_url"),
+        parent_url=event.get("parent_url"), category=event.get("meta_category"), publisher=event.get("meta_agency"),
     )
     return capture, body
 
@@ -159,7 +159,8 @@ def _read_and_submit(writer: ArchiveWriter, events: list[dict[str, Any]], warc_d
 
 def _report_of(writer: ArchiveWriter, site: Site, capture: Capture, document: Document,
                page_reports: dict[str, int]) -> tuple[int | None, bool]:
-    identity = identify(document, link_text=capture.link_text, site_name=site.name)
+    identity = identify(document, link_text=capture.link_text, site_name=site.name, category=capture.category,
+                        publisher=capture.publisher)
     parent = None
     if capture.parent_url:
         parent = page_reports.get(capture.parent_url) or writer.report_id_for_url(capture.parent_url)

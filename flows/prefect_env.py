@@ -19,4 +19,7 @@ def configure(verbose: bool = False) -> None:
     os.environ.setdefault("PREFECT_SERVER_UI_ENABLED", "false")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("DO_NOT_TRACK", "1")
+    # The temporary server needs ~10 s on an idle 2-core machine and several times that on a
+    # busy one; Prefect's default 20 s would fail the whole run there.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # a LocalCluster is chatty at INFO

@@ -42,4 +42,21 @@ def format_summary(result: dict[str, Any], db_path: str, warc_dir: str) -> str:
             "  (" + ", ".join(f"{k} {v}" for k, v in sorted(result["errors_by_kind"].items())) + ")" if result["errors"] else ""),
         f"  archive    {os.path.abspath(db_path)} ({human_bytes(db_size)}), WARC {os.path.abspath(warc_dir)} ({human_bytes(_size(Path(warc_dir)))})",
     ]
+    lines += site_lines(db_path, result["run_id"])
     return "\n".join(lines)
+
+
+def site_lines(db_path: str, run_id: str, most: int = 20) -> list[str]:
+    """One line of health per site crawled in the run (the rest are in `site_runs`)."""
+    import sqlite_utils
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("select * from site_runs where run_id = ? order by site_id", [run_id]))
+    out = []
+    for r in rows[:most]:
+        out.append(f"  site {r['site_id']:<20} pages {r['pages_fetched'] or 0:>4}  304 {r['not_modified'] or 0:>4}  "
+                   f"reports {r['reports_found'] or 0} found, {r['reports_new'] or 0} new, "
+                   f"{r['reports_changed'] or 0} changed  errors {r['errors'] or 0}  blocked {r['blocked'] or 0}  "
+                   f"{r['duration_s'] or 0:.1f} s" + (f"  [{r['status']}]" if r["status"] not in (None, "ok") else ""))
+    if len(rows) > most:
+        out.append(f"  … and {len(rows) - most} more sites (table site_runs)")
+    return out

@@ -48,7 +48,8 @@ def _die_with_parent() -> None:
 @task(name="crawl-site", task_run_name="crawl-{site[id]}", retries=2, retry_delay_seconds=[30, 120],
       cache_policy=NO_CACHE)
 def crawl_site(site: dict[str, Any], *, warc_dir: str, work_dir: str, run_id: str,
-               known: dict[str, dict[str, Any]], delay: float | None, max_download_bytes: int | None) -> CrawlResult:
+               known: dict[str, dict[str, Any]], delay: float | None, max_download_bytes: int | None,
+               timeout: float | None = None) -> CrawlResult:
     """Crawl one site in a child process (Twisted's reactor cannot restart in one process).
 
     A retry appends to the same WARC and events files: what the failed attempt
@@ -60,7 +61,7 @@ def crawl_site(site: dict[str, Any], *, warc_dir: str, work_dir: str, run_id: st
     events_path = os.path.join(work_dir, f"{run_id[:8]}-{site['id']}.events.jsonl")
     job_path = os.path.join(work_dir, f"{run_id[:8]}-{site['id']}.job.json")
     CrawlJob(site=site, warc_path=warc_path, events_path=events_path, known=known, delay=delay,
-             max_download_bytes=max_download_bytes).dump(job_path)
+             max_download_bytes=max_download_bytes, timeout=timeout).dump(job_path)
     proc = subprocess.run([sys.executable, "-m", "crawlers.run_crawl", job_path],
                           capture_output=True, text=True, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent)
     if proc.returncode < 0:  # killed by a signal: let Prefect retry it

@@ -7,7 +7,7 @@ detail names the missing cells. Failing identities are named cell by cell.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from .schema_keys import APPLICANT_COLS, REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS, outcome_rows, row_keys
@@ -21,6 +21,9 @@ class CheckResult:
     name: str
     passed: bool | None
     detail: str
+    # Cells of the identities that failed, "table.row.col", for flagging them (not stored as such:
+    # `detail` names the failing identities with their sums).
+    cells: list[str] = field(default_factory=list)
 
 
 Values = dict[tuple[str, str, str], "int | float | None"]
@@ -44,6 +47,7 @@ class _Rule:
         self.values = values
         self.failures: list[str] = []
         self.missing: list[str] = []
+        self.failed_cells: list[str] = []
         self.evaluated = 0
 
     def get(self, key: tuple[str, str, str]) -> float | None:
@@ -63,6 +67,7 @@ class _Rule:
         ls, rs = sum(lv), sum(rv)  # type: ignore[arg-type]
         if abs(ls - rs) > _EPS:
             self.failures.append(f"{what}: {_fmt(ls)} ≠ {_fmt(rs)}")
+            self.failed_cells += [_name(*k) for k in left + right]
 
     def result(self, name: str) -> CheckResult:
         if self.failures:
@@ -71,7 +76,7 @@ class _Rule:
                 detail += f"; … {len(self.failures) - _MAX_DETAIL} more"
             if self.missing:
                 detail += f" (not evaluated, missing: {_short(self.missing)})"
-            return CheckResult(name, False, detail)
+            return CheckResult(name, False, detail, list(self.failed_cells))
         if self.missing:
             return CheckResult(name, None, f"missing cells: {_short(self.missing)}"
                                + (f"; {self.evaluated} identities hold" if self.evaluated else ""))

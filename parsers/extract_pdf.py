@@ -1,39 +1,53 @@
 """Born-digital and scanned PDFs.
 
-Layout analysis is the expensive part, so pages are triaged first with
-pypdfium2 (≈30x faster than pdfminer): pages whose text mentions the
-statistics tables, or that draw many rules, get pdfminer.six layout objects
-(characters, lines, rectangles) and their tables are rebuilt cell by cell
-from the rules (`pdf_grid`) or, without rules, from text alignment
-(`pdf_align`); the other pages take their text from pypdfium2; pages
-without a usable text layer go to OCR (`ocr`). Tables that run on over a page
-break are joined, and page numbers and running headers/footers dropped.
+Layout analysis is the expensive part, so pages are triaged first from
+pypdfium2's text layer and object counts: pages whose text mentions the
+statistics tables, that draw many rules or are dense with numbers get their
+layout objects (characters with boxes, ruling lines: `pdf_layout`) and
+their tables are rebuilt cell by cell from the rules (`pdf_grid`) or,
+without rules, from text alignment (`pdf_align`); the other pages only take
+pdfium's text runs; pages without a usable text layer (or with a garbage
+one) go to OCR (`ocr`). Tables that run on over a page break are joined,
+and page numbers and running headers/footers dropped.
+
+Two layout backends give the same objects in the same page space: pdfium
+(`pdf_layout`, the default: whole reports ≈ 3x faster; pdfium parsed the page for triage
+already) and pdfminer.six (`pdf_layout_pdfminer`). pdfminer is used for a
+file or page pdfium fails on (cannot open, no pages, an exception walking a
+page's objects, a text layer it decodes to garbage), and for every table
+page when the environment says NIANBAO_PDF_LAYOUT=pdfminer. The document's
+`extractor` names the backend(s) that produced it.
 """
 from __future__ import annotations
 
-import io
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import pdfminer
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar, LTCurve, LTFigure, LTLine, LTRect
-from pdfminer.pdfdocument import PDFDocument
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-from pdfminer.pdfpage import PDFPage
-from pdfminer.pdfparser import PDFParser
 
 from .model import Block, Cell, Document, Source, table_text
 from .normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
 from .pdf_align import find_aligned_tables
 from .pdf_grid import _ENUMERATED, JoinedTable, join_text, Segment, TablePart, find_tables, join_parts, same_columns
+from .pdf_layout import Transform, page_layout, page_transform
+from .pdf_layout_pdfminer import VERSION as PDFMINER, MinerPage, read_layouts
 from .pdf_text import (Glyph, Line, cell_text, drop_furniture, glyphs_to_lines, lines_to_blocks, paragraph_edges,
                        running_lines)
 
-EXTRACTOR = f"pdfminer.six {pdfminer.__version__} + pypdfium2 {pdfium.PYPDFIUM_INFO.version}"
+EXTRACTOR = f"pypdfium2 {pdfium.PYPDFIUM_INFO.version}"
+LAYOUT_ENV = "NIANBAO_PDF_LAYOUT"
+LAYOUT_BACKENDS = ("pdfium", "pdfminer")
+
+
+def layout_backend() -> str:
+    """The layout backend the environment asks for: NIANBAO_PDF_LAYOUT=pdfium (default) or pdfminer."""
+    value = os.environ.get(LAYOUT_ENV, "").strip().lower() or "pdfium"
+    if value not in LAYOUT_BACKENDS:
+        raise ValueError(f"{LAYOUT_ENV}={value!r} is not a PDF layout backend: use pdfium or pdfminer")
+    return value
 
 # Words of the statistics tables' headers (2019/2021 templates, older 附表) that prose rarely uses.
 # A page with them, with many rules, or dense with numbers gets full layout analysis.
@@ -58,6 +72,8 @@ class PageInfo:
     tables: list[TablePart] = field(default_factory=list)
     aligned: list = field(default_factory=list)
     glyphs: list[Glyph] = field(default_factory=list)  # text outside ruled tables (table pages only)
+    garbled: bool = False  # a text layer that decodes to garbage (not just an image without text)
+    layout: tuple[list[Glyph], list[Segment]] | None = None  # layout objects of a table page, until built
 
 
 def _printable_share(text: str) -> float:
@@ -69,12 +85,14 @@ def _printable_share(text: str) -> float:
     return good / len(body)
 
 
-def triage(pdf: pdfium.PdfDocument) -> list[PageInfo]:
-    """Cheap per-page facts from pypdfium2: text, number of path and image objects."""
+def triage(pdf: pdfium.PdfDocument, layout: bool = False) -> list[PageInfo]:
+    """Cheap per-page facts from pypdfium2: text, number of path and image objects, and so each page's
+    kind; with `layout`, the layout objects of the table pages too (the page is open already)."""
     pages = []
     for i in range(len(pdf)):
         page = pdf[i]
         width, height = page.get_size()
+        to_page = page_transform(page)
         textpage = page.get_textpage()
         text = textpage.get_text_range()
         paths = images = 0
@@ -84,20 +102,30 @@ def triage(pdf: pdfium.PdfDocument) -> list[PageInfo]:
             elif obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
                 images += 1
         info = PageInfo(i, width, height, text, paths, images)
-        body = "".join(text.split())
-        if (len(body) < 20 and images) or (len(body) >= 20 and _printable_share(body) < 0.6):
-            info.kind = "scan"  # no text layer, or a garbage one (broken font encodings)
-        elif any(w in body for w in TABLE_WORDS) or paths >= 12 or len(_NUMBER_TOKEN.findall(text)) >= 40:
-            info.kind = "table"
-        else:
-            info.lines = _pdfium_lines(textpage, height)
+        _classify(info)
+        if info.kind == "table" and layout:
+            info.layout = page_layout(page, textpage)
+        elif info.kind == "text":
+            info.lines = _pdfium_lines(textpage, to_page)
         textpage.close()
         page.close()
         pages.append(info)
     return pages
 
 
-def _pdfium_lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
+def _classify(info: PageInfo) -> None:
+    """The page's kind from its text and object counts: scan, table (gets layout work) or text."""
+    body = "".join(info.text.split())
+    if (len(body) < 20 and info.images) or (len(body) >= 20 and _printable_share(body) < 0.6):
+        info.kind = "scan"  # no text layer, or a garbage one (broken font encodings)
+        info.garbled = len(body) >= 20
+    elif any(w in body for w in TABLE_WORDS) or info.paths >= 12 or len(_NUMBER_TOKEN.findall(info.text)) >= 40:
+        info.kind = "table"
+    else:
+        info.kind = "text"
+
+
+def _pdfium_lines(textpage: pdfium.PdfTextPage, to_page: Transform) -> list[Line]:
     """Text runs with their boxes (pdfium groups characters into rectangles per run)."""
     out = []
     for k in range(textpage.count_rects()):
@@ -105,57 +133,11 @@ def _pdfium_lines(textpage: pdfium.PdfTextPage, height: float) -> list[Line]:
         text = textpage.get_text_bounded(left, bottom, right, top)
         text = tighten_cjk_digits(collapse_spaces_cjk(normalize_text(text)))
         if text:
-            out.append(Line(left, bottom, right, top, text, max(top - bottom, 1.0)))
+            xa, ya = to_page(left, bottom)
+            xb, yb = to_page(right, top)
+            x0, y0, x1, y1 = min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
+            out.append(Line(x0, y0, x1, y1, text, max(y1 - y0, 1.0)))
     return out
-
-
-def _layout_objects(items, glyphs: list[Glyph], segments: list[Segment]) -> None:
-    for obj in items:
-        if isinstance(obj, LTChar):
-            glyphs.append(Glyph(obj.x0, obj.y0, obj.x1, obj.y1, obj.get_text()))
-        elif isinstance(obj, LTFigure):
-            _layout_objects(obj, glyphs, segments)
-        elif isinstance(obj, LTLine):
-            (xa, ya), (xb, yb) = obj.pts[0], obj.pts[-1]
-            segments.append(Segment(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
-        elif isinstance(obj, LTRect):
-            x0, y0, x1, y1 = obj.bbox
-            if obj.width < 3 or obj.height < 3:  # a rule drawn as a thin filled box
-                if obj.width >= obj.height:
-                    segments.append(Segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
-                else:
-                    segments.append(Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
-            else:
-                segments += [Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1), Segment(x0, y0, x0, y1),
-                             Segment(x1, y0, x1, y1)]
-        elif isinstance(obj, LTCurve) and obj.pts:
-            for (xa, ya), (xb, yb) in zip(obj.pts, obj.pts[1:]):
-                if abs(xa - xb) < 0.5 or abs(ya - yb) < 0.5:  # keep the axis-aligned pieces of a path
-                    segments.append(Segment(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
-
-
-def _analyse_layout(data: bytes, pages: list[PageInfo]) -> None:
-    """pdfminer on the pages triaged as tables: glyphs and rules -> tables and lines."""
-    wanted = {p.index: p for p in pages if p.kind == "table"}
-    if not wanted:
-        return
-    parser = PDFParser(io.BytesIO(data))
-    document = PDFDocument(parser)
-    manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=None)  # raw objects: our own grouping is cheaper
-    interpreter = PDFPageInterpreter(manager, device)
-    for i, page in enumerate(PDFPage.create_pages(document)):
-        if i > max(wanted):
-            break
-        info = wanted.get(i)
-        if info is None:
-            continue
-        interpreter.process_page(page)
-        layout = device.get_result()
-        glyphs: list[Glyph] = []
-        segments: list[Segment] = []
-        _layout_objects(layout, glyphs, segments)
-        build_page(info, glyphs, segments)
 
 
 def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
@@ -194,38 +176,135 @@ def _is_data_table(table: TablePart) -> bool:
     return len(table.regions) >= 2
 
 
-def extract_pdf(data: bytes, *, ocr: bool = True) -> Document:
+def extract_pdf(data: bytes, *, ocr: bool = True, layout: str | None = None) -> Document:
+    """A PDF's blocks and tables. `layout` picks the layout backend ("pdfium" or "pdfminer"); None: the
+    environment's choice (`layout_backend`)."""
+    backend = layout or layout_backend()
+    if backend not in LAYOUT_BACKENDS:
+        raise ValueError(f"unknown PDF layout backend {backend!r}: use pdfium or pdfminer")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         reason = str(exc)
-        if "password" in reason.lower():
+        if "password" in reason.lower():  # pdfminer cannot read it without the password either
             return Document(format="pdf", error=f"encrypted PDF: {reason}", extractor=EXTRACTOR)
         if b"%%EOF" not in data[-2048:]:
             reason = f"truncated or corrupt (no %%EOF at the end; {len(data)} bytes): {reason}"
-        return Document(format="pdf", error=f"unreadable PDF: {reason}", extractor=EXTRACTOR)
+        return _pdfminer_document(data, ocr=ocr, why=f"unreadable PDF: {reason}", partial=b"%%EOF" not in data[-2048:])
+    if len(pdf) == 0:
+        pdf.close()  # e.g. a catalog whose /Pages is broken: pdfminer looks for the page objects themselves
+        return _pdfminer_document(data, ocr=ocr, why="PDF has no pages")
+    error = None
+    extractor = EXTRACTOR
     try:
-        pages = triage(pdf)
+        try:
+            pages = triage(pdf, layout=backend == "pdfium")
+            failed = False
+        except Exception as exc:  # a page whose objects pdfium cannot walk: pdfminer lays the table pages out
+            error = f"pdfium layout analysis failed: {type(exc).__name__}: {exc}"[:300]
+            pages = triage(pdf)
+            failed = True
+        tables = [p for p in pages if p.kind == "table"]
+        garbled = [p for p in pages if p.garbled]
+        wanted = garbled + (tables if backend == "pdfminer" or failed else [])
+        adopted: list[int] = []  # 1-based pages laid out by pdfminer
+        if wanted:
+            try:
+                miner = {m.index: m for m in read_layouts(data, {p.index for p in wanted})}
+            except Exception as exc:  # pdfminer rejects some files pdfium repaired
+                miner = {}
+                if failed:
+                    note = f"pdfminer.six layout analysis failed: {type(exc).__name__}: {exc}"[:300]
+                    error = f"{error}; {note}" if error else note
+            for p in wanted:
+                m = miner.get(p.index)
+                if p.garbled and m is not None:
+                    _adopt(p, m)  # pdfminer's own CMaps may decode what pdfium could not
+                    if p.kind != "scan":
+                        adopted.append(p.index + 1)
+                elif p.kind == "table" and m is not None:
+                    p.layout = (m.glyphs, m.segments)
+                    adopted.append(p.index + 1)
+                elif p.kind == "table" and not failed:
+                    page = pdf[p.index]  # NIANBAO_PDF_LAYOUT=pdfminer, but pdfminer failed: pdfium's objects
+                    textpage = page.get_textpage()
+                    p.layout = page_layout(page, textpage)
+                    textpage.close()
+                    page.close()
+                elif p.kind == "table":
+                    p.kind = "text"  # neither backend could lay it out: keep pdfium's text, lose the tables
+        if adopted:
+            how = "layout" if backend == "pdfminer" and not failed else "fallback"
+            extractor = f"{EXTRACTOR} + {PDFMINER} ({how}, pages {_page_list(sorted(adopted))})"
+        _fill_text_pages(pdf, wanted)  # table pages neither backend could lay out
     finally:
         pdf.close()
-    doc = Document(format="pdf", pages=len(pages), extractor=EXTRACTOR)
+    doc = Document(format="pdf", pages=len(pages), extractor=extractor, error=error)
+    return _finish(doc, pages, data, ocr=ocr)
+
+
+def _adopt(info: PageInfo, miner: MinerPage) -> None:
+    """A page taken from pdfminer's layout objects, its kind decided afresh from pdfminer's text."""
+    info.text = miner.text
+    info.garbled = False
+    _classify(info)
+    if info.kind == "table":
+        info.layout = (miner.glyphs, miner.segments)
+    elif info.kind == "text":
+        info.lines = glyphs_to_lines(miner.glyphs)
+
+
+def _page_list(numbers: list[int]) -> str:
+    """1,2,3,5 -> "1-3,5": short enough for the extractor string of a long report."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ",".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def _pdfminer_document(data: bytes, *, ocr: bool, why: str, partial: bool = False) -> Document:
+    """The whole file through pdfminer.six, for a file pdfium cannot open or finds no pages in: every page is
+    interpreted (no cheap triage without pdfium), then triaged from its own characters and rules."""
+    try:
+        miner = read_layouts(data)
+    except Exception as exc:
+        return Document(format="pdf", error=f"{why} (pdfminer.six: {type(exc).__name__}: {exc})"[:500],
+                        extractor=EXTRACTOR)
+    if not miner:
+        return Document(format="pdf", error=why, extractor=EXTRACTOR)
+    pages = []
+    for m in miner:
+        info = PageInfo(m.index, m.width, m.height, m.text, len(m.segments), m.images)
+        _adopt(info, m)
+        pages.append(info)
+    # A truncated file may have lost pages: say so even though some were read.
+    error = f"{why}; read by pdfminer.six instead" if partial else None
+    scans = sum(1 for p in pages if p.kind == "scan")
+    if scans:
+        note = f"{scans} page(s) without a text layer not OCR'd: pdfium cannot open the file to render them"
+        error = f"{error}; {note}" if error else note
+    doc = Document(format="pdf", pages=len(pages), extractor=f"{PDFMINER} (fallback: {why})"[:200], error=error)
+    return _finish(doc, pages, data, ocr=False)
+
+
+def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> Document:
+    """Tables and lines of the laid-out pages, OCR of the scanned ones, then blocks in reading order."""
     if not pages:
         doc.error = "PDF has no pages"
         return doc
-    try:
-        _analyse_layout(data, pages)
-    except Exception as exc:  # pdfminer rejects some files pdfium repaired: keep pdfium's text
-        for p in pages:
-            if p.kind == "table":
-                p.kind = "text"
-                p.tables = []
-        doc.error = f"layout analysis failed, text only: {type(exc).__name__}: {exc}"[:300]
-        _fill_text_pages(data, pages)
+    for p in pages:
+        if p.layout is not None:
+            build_page(p, *p.layout)
+            p.layout = None
     scans = [p for p in pages if p.kind == "scan"]
     skipped = scans[MAX_OCR_PAGES:]
     scans = scans[:MAX_OCR_PAGES]
     if skipped and ocr:
-        doc.error = f"OCR limited to the first {MAX_OCR_PAGES} of {len(scans) + len(skipped)} scanned pages"
+        note = f"OCR limited to the first {MAX_OCR_PAGES} of {len(scans) + len(skipped)} scanned pages"
+        doc.error = f"{doc.error}; {note}" if doc.error else note
     if scans and ocr:
         from .ocr import clean_ocr_cell, ocr_pages
 
@@ -254,6 +333,8 @@ def extract_pdf(data: bytes, *, ocr: bool = True) -> Document:
     for p in pages:
         p.lines = drop_furniture(p.lines, p.height, running)
     doc.blocks = _assemble(pages)
+    if scans and ocr:
+        _clean_joined_ocr_cells(doc.blocks, {p.index + 1 for p in scans})
     doc.text = "\n".join(b.text for b in doc.blocks)
     doc.title = _title(doc.blocks)
     if not doc.text.strip() and doc.error is None:
@@ -261,18 +342,28 @@ def extract_pdf(data: bytes, *, ocr: bool = True) -> Document:
     return doc
 
 
-def _fill_text_pages(data: bytes, pages: list[PageInfo]) -> None:
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for p in pages:
-            if not p.lines and p.kind == "text":
-                page = pdf[p.index]
-                textpage = page.get_textpage()
-                p.lines = _pdfium_lines(textpage, p.height)
-                textpage.close()
-                page.close()
-    finally:
-        pdf.close()
+def _clean_joined_ocr_cells(blocks: list[Block], scanned: set[int]) -> None:
+    """OCR clean-up once more on tables from scanned pages: a label cut by a page break was cleaned in
+    two pieces, which match no known label; joined, the lexicon can repair it."""
+    from .ocr import clean_ocr_cell
+
+    for block in blocks:
+        if block.kind != "table" or block.source.page not in scanned or not block.rows:
+            continue
+        for row in block.rows:
+            for cell in row:
+                cell.text = clean_ocr_cell(cell.text)
+        block.text = table_text(block.rows)
+
+
+def _fill_text_pages(pdf: pdfium.PdfDocument, pages: list[PageInfo]) -> None:
+    for p in pages:
+        if not p.lines and p.kind == "text":
+            page = pdf[p.index]
+            textpage = page.get_textpage()
+            p.lines = _pdfium_lines(textpage, page_transform(page))
+            textpage.close()
+            page.close()
 
 
 def _assemble(pages: list[PageInfo]) -> list[Block]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .titles import normalize_title, recognize_title, title_agency, title_year
+from .titles import is_report_category, normalize_title, recognize_title, title_agency, title_year
 
 from .agencies import agency_key
 from .model import Document
@@ -36,22 +36,33 @@ def _candidates(document: Document, link_text: str | None) -> list[str]:
 
 
 def identify(document: Document, *, link_text: str | None = None, site_name: str | None = None,
-             year_hint: int | None = None) -> ReportIdentity | None:
-    """The report this document belongs to, or None when it does not look like a report."""
+             year_hint: int | None = None, category: str | None = None,
+             publisher: str | None = None) -> ReportIdentity | None:
+    """The report this document belongs to, or None when it does not look like a report.
+
+    `category` is the catalogue category the link was listed under (gkml): under the
+    annual reports' category a title needs only a year ("市交通运输局2021年度报告").
+    `publisher` is the page's 发布机构: it completes a title's shortened agency
+    ("市交通运输局" → "杭州市交通运输局")."""
     candidates = _candidates(document, link_text)
     title = next((c for c in candidates if recognize_title(c)), None)
+    listed_as_report = is_report_category(category)
+    if title is None and listed_as_report:
+        title = next((c for c in candidates if title_year(c.replace(" ", ""))), None)
     if title is None:
         return None
-    if not document.error and document.text and not _BODY_MARKERS.search(document.text):
+    if not listed_as_report and not document.error and document.text and not _BODY_MARKERS.search(document.text):
         return None  # a title that looks like a report over a body that is not one
     year = title_year(title.replace(" ", "")) or year_hint
     if year is None:
         return None
     agency = None
     for c in candidates:
-        if recognize_title(c):
+        if recognize_title(c) or c == title:
             agency = title_agency(c)
             if agency:
                 break
+    if agency and publisher and publisher != agency and publisher.endswith(agency.removeprefix("市").removeprefix("县")):
+        agency = publisher
     agency = agency or site_name or "未知机关"
     return ReportIdentity(agency=agency, agency_key=agency_key(agency, site_name), year=year, title=title)

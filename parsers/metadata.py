@@ -51,6 +51,12 @@ def _title_candidates(documents: list[Document]) -> list[str]:
         for b in d.blocks[:6]:
             if b.kind != "table" and b.text:
                 out.append(b.text)
+            elif b.kind == "table" and b.rows:
+                # A spreadsheet puts its title in the sheet's first cells.
+                out += list(dict.fromkeys(c.text for row in b.rows[:3] for c in row if c.text))
+        if not d.blocks and d.text:
+            # Text without blocks (a CMS paste, a text dump: the seeds): its first non-empty lines.
+            out += [line for line in d.text.split("\n") if line.strip()][:6]
     return [normalize_text(t).replace("\n", "") for t in out]
 
 
@@ -82,6 +88,32 @@ def short_name(agency: str, region: regions.Region | None) -> str:
         rest = core[pos:]
         return rest or core
     return core
+
+
+def fuller_name(agency: str, text: str) -> str | None:
+    """The agency's name with its regions, as the body writes it somewhere ("杨家庄镇" → 汾阳市杨家庄镇人民政府).
+
+    Titles often name a town or department alone; the body usually names it in full once
+    (in a list of documents, the contact address). Only a run of region names right before
+    the name counts, and the longest such run wins.
+    """
+    core = _GOV.sub("", re.sub(r"\s+", "", agency)) or agency
+    if len(core) < 2:
+        return None
+    body = re.sub(r"\s+", "", text)
+    best = ""
+    for m in re.finditer(re.escape(core), body):
+        window = body[max(0, m.start() - 16):m.start()]
+        for j in range(len(window) - 1):
+            prefix = window[j:]
+            chain, covered = regions.leading_regions(prefix)
+            if chain and covered == len(prefix) and len(prefix) > len(best):
+                best = prefix
+                break
+    if not best:
+        return None
+    gov = re.match(r"(人民政府|政府)", body[body.find(best + core) + len(best + core):])
+    return best + core + (gov.group(1) if gov and not _GOV.search(core) else "")
 
 
 def agency_level(agency: str, region: regions.Region | None) -> str | None:
@@ -136,6 +168,8 @@ def read_metadata(documents: list[Document], *, year_hint: int | None = None, ag
     if not meta.agency:
         meta.warnings.append("agency unknown")
         return meta
+    if not regions.find_regions(meta.agency):
+        meta.agency = fuller_name(meta.agency, text) or meta.agency
     region, warns = regions.resolve(meta.agency, site_name, agency_hint)
     meta.warnings += warns
     meta.level = agency_level(meta.agency, region)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 NumberStatus = Literal["number", "blank", "empty_marker", "unparsed"]
@@ -39,6 +40,16 @@ def normalize_text(s: str | None) -> str:
     """
     if not s:
         return ""
+    # Table cells and labels repeat across every report of a template: cache the short ones.
+    return _normalize_short(s) if len(s) <= 256 else _normalize(s)
+
+
+@lru_cache(maxsize=1 << 16)
+def _normalize_short(s: str) -> str:
+    return _normalize(s)
+
+
+def _normalize(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
     s = _BOOKMARK.sub("", s)
     s = _INVISIBLE.sub("", s)
@@ -61,6 +72,11 @@ def collapse_spaces_cjk(s: str | None) -> str:
 
 def normalize_label(s: str | None) -> str:
     """A label for matching: NFKC, no bookmarks, no whitespace at all."""
+    return _label(s) if s and len(s) <= 256 else re.sub(r"\s+", "", normalize_text(s))
+
+
+@lru_cache(maxsize=1 << 16)
+def _label(s: str) -> str:
     return re.sub(r"\s+", "", normalize_text(s))
 
 

@@ -1,7 +1,7 @@
 """Table grids from ruling lines.
 
 Works on plain segments in any y-up coordinate system (PDF points from
-pdfminer, or image pixels flipped by the OCR path), so born-digital and
+`pdf_layout`, or image pixels flipped by the OCR path), so born-digital and
 scanned pages share one table builder.
 
 A table is a connected set of horizontal and vertical rules. Its column
@@ -55,6 +55,8 @@ class TablePart:
     col_edges: list[float]  # left to right
     row_edges: list[float]  # top to bottom (descending y)
     regions: list[Region] = field(default_factory=list)
+    _slots: dict[tuple[int, int], Region] | None = field(default=None, repr=False, compare=False)
+    _desc: list[float] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def n_rows(self) -> int:
@@ -68,13 +70,13 @@ class TablePart:
         """The region containing point (x, y), if any."""
         if not (self.col_edges[0] <= x <= self.col_edges[-1] and self.row_edges[-1] <= y <= self.row_edges[0]):
             return None
+        if self._slots is None:  # built once: a page's every glyph is located
+            self._desc = [-e for e in self.row_edges]
+            self._slots = {(r, c): region for region in self.regions
+                           for r in range(region.r0, region.r1) for c in range(region.c0, region.c1)}
         c = min(max(bisect_right(self.col_edges, x) - 1, 0), self.n_cols - 1)
-        desc = [-e for e in self.row_edges]
-        r = min(max(bisect_right(desc, -y) - 1, 0), self.n_rows - 1)
-        for region in self.regions:
-            if region.r0 <= r < region.r1 and region.c0 <= c < region.c1:
-                return region
-        return None
+        r = min(max(bisect_right(self._desc, -y) - 1, 0), self.n_rows - 1)
+        return self._slots.get((r, c))
 
     def region_bbox(self, region: Region) -> tuple[float, float, float, float]:
         return (self.col_edges[region.c0], self.row_edges[region.r1], self.col_edges[region.c1],

@@ -1,7 +1,7 @@
 """Characters -> text lines -> paragraphs, and running headers/footers.
 
-Shared by the pdfminer path (characters of table pages), the pypdfium2 path
-(text runs of the other pages) and OCR. Coordinates are PDF points, y up.
+Shared by the layout path (characters of table pages, `pdf_layout`), pdfium's
+text runs (the other pages) and OCR. Coordinates are PDF points, y up.
 """
 from __future__ import annotations
 
@@ -46,13 +46,18 @@ def group_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Glyphs sharing a baseline, top to bottom; each row sorted left to right."""
     rows: list[list[Glyph]] = []
     centres: list[float] = []
+    sizes: list[float] = []  # the tallest glyph of each row
     for g in sorted(glyphs, key=lambda g: -(g.y0 + g.y1) / 2):
         yc = (g.y0 + g.y1) / 2
-        if rows and abs(centres[-1] - yc) <= 0.35 * g.size:
+        # Tolerance from the row's height too: an OCR word box is as tall as its ink, and "一、" is a
+        # flat box at mid-height that must stay on its line, not start a row of its own.
+        if rows and abs(centres[-1] - yc) <= 0.35 * max(g.size, sizes[-1]):
             rows[-1].append(g)
+            sizes[-1] = max(sizes[-1], g.size)
         else:
             rows.append([g])
             centres.append(yc)
+            sizes.append(g.size)
     return [sorted(r, key=lambda g: g.x0) for r in rows]
 
 

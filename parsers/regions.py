@@ -91,6 +91,11 @@ def find_regions(text: str) -> list[list[Region]]:
     山西省吕梁市汾阳市杨家庄镇 → [[山西省], [吕梁市], [汾阳市]]. Each name must lie
     inside the one before it; a name shared by several places keeps every candidate.
     """
+    return leading_regions(text)[0]
+
+
+def leading_regions(text: str) -> tuple[list[list[Region]], int]:
+    """`find_regions` and how many characters (whitespace removed) the chain covers."""
     chain: list[list[Region]] = []
     pos = 0
     s = re.sub(r"\s+", "", text or "")
@@ -111,7 +116,7 @@ def find_regions(text: str) -> list[list[Region]]:
             candidates = list(dict.fromkeys(inside))
         chain.append(candidates)
         pos = m.end()
-    return chain
+    return chain, pos
 
 
 def resolve(name: str | None, *hints: str | None) -> tuple[Region | None, list[str]]:

@@ -67,6 +67,33 @@ def _flag_outliers(cells: list[StatCell], level: str | None) -> None:
             c.confidence = min(c.confidence, 0.5)
 
 
+def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> None:
+    """Mark what the parser cannot vouch for, so no number enters the archive looking surer than it is.
+
+    - every cell read by OCR: 'ocr', confidence at most the page's OCR confidence;
+    - every cell of an identity that fails: 'fails_check' (a finding in a born-digital report, most
+      likely a misread in a scan); a cell in failing identities of two checks or more (a row rule and
+      a column rule crossing at it) is the probable culprit: 'suspect'. Values are never changed.
+    """
+    failing: dict[str, set[str]] = {}
+    for check in checks:
+        for name in check.cells:
+            failing.setdefault(name, set()).add(check.name)
+    for c in cells:
+        doc = documents[c.document_index] if 0 <= c.document_index < len(documents) else None
+        ocr = bool(doc and doc.ocr)
+        if ocr and c.source != "prose":
+            c.flags.append("ocr")
+            c.confidence = min(c.confidence, doc.ocr_confidence if doc.ocr_confidence is not None else 0.8)
+        hit = failing.get(f"{c.table_name}.{c.row_key}.{c.col_key}")
+        if hit and c.source != "prose":
+            c.flags.append("fails_check")
+            c.confidence = min(c.confidence, 0.3 if ocr else 0.7)
+            if len(hit) >= 2:
+                c.flags.append("suspect")
+                c.confidence = min(c.confidence, 0.1 if ocr else 0.5)
+
+
 def parse_report(documents: list[Document], *, year_hint: int | None = None,
                  agency_hint: str | None = None, site_name: str | None = None) -> ParsedReport:
     documents = [d for d in documents if d is not None]
@@ -104,6 +131,7 @@ def parse_report(documents: list[Document], *, year_hint: int | None = None,
         cells += prose
         warnings += _prose_vs_tables(prose, cells)
     checks = run_checks(cells, template)
+    _flag_doubts(cells, checks, documents)
     return ParsedReport(template=template, year=meta.year, agency=meta.agency, agency_short=meta.agency_short,
                         level=meta.level, province=meta.province, city=meta.city, county=meta.county,
                         region_code=meta.region_code, is_aggregate=meta.is_aggregate, published=meta.published,

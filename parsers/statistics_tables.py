@@ -299,6 +299,8 @@ class RowStream:
                 if k != "subtotal":
                     self._emit("requests", key, k, texts[j], raw_label, row, j, confidence=conf, flags=base_flags)
         elif not filled:
+            if not is_schema_cell(self.template, "requests", key, "total"):
+                return  # 2021's "（六）其他处理" group heading on a line of its own, not the 2019 row
             for k in REQUEST_COLS:
                 self._emit("requests", key, k, None, raw_label, row, None, confidence=0.6,
                            flags=base_flags + ["no_cells"])

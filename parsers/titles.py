@@ -71,6 +71,15 @@ def recognize_title(text: str) -> TitleMatch | None:
     return TitleMatch(year=year, agency=agency)
 
 
+# A 政府信息公开目录 category cell naming the annual reports (possibly after its label).
+_REPORT_CATEGORY = re.compile(r"^(?:(?:主题|体裁|信息)?分类[:：])?(?:(?:政府|政务)?信息公开(?:工作)?)?年(?:度报告|报)$")
+
+
+def is_report_category(text: str | None) -> bool:
+    """Whether a catalogue's category ("政府信息公开年报", "分类：年度报告") is the annual reports'."""
+    return bool(text) and bool(_REPORT_CATEGORY.match(text.replace(" ", "")))
+
+
 def title_year(text: str) -> int | None:
     years = [int(m.group("year")) for m in _YEAR_ANY.finditer(_compact(text))]
     plausible = [y for y in years if 2007 <= y <= 2100]

@@ -4,9 +4,11 @@ Screenshots go to tests/_artifacts/ (gitignored); their paths are printed (pytes
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from archive import search
@@ -103,9 +105,16 @@ def test_chart_renders(page, server):
               "#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=value&g.y_type=quantitative"
               "&g.color_column=measure")
     # datasette-vega draws with JavaScript into a canvas or svg
-    chart = page.locator(".datasette-vega canvas, .datasette-vega svg, .vega-embed canvas, .vega-embed svg").first
+    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
     expect(chart).to_be_visible(timeout=20000)
+    page.wait_for_timeout(500)  # vega draws after the data request returns
     shot(page, "06-chart-hebei")
+    # not an empty frame: the five series are drawn in their own colours, and it is legible
+    box = chart.bounding_box()
+    assert box["width"] >= 150 and box["height"] >= 150, box
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    saturated = {c for n, c in image.getcolors(1 << 20) if n >= 10 and max(c) - min(c) > 60}
+    assert len(saturated) >= 5, saturated
     assert page.js_errors == []
 
 

@@ -78,3 +78,54 @@ def test_a_failure_is_reported_even_when_other_cells_are_missing():
 
 def test_pre2019_has_no_schema_checks():
     assert run_checks([cell("prose", "reviews", "value", 2)], "pre2019") == []
+
+
+def _report_with(v, *, ocr: bool):
+    """A parsed report whose requests/review tables hold `v` (through the real parser)."""
+    from parsers.model import Block, Cell, Document
+    from parsers.report_parser import parse_report
+    from parsers.schema_keys import REQUEST_COLS
+
+    head = [Cell(x) for x in ("", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")]
+    labels = {"new": "一、本年新收政府信息公开申请数量", "carried_in": "二、上年结转政府信息公开申请数量",
+              "total_processed": "（七）总计", "carried_over": "四、结转下年度继续办理"}
+    rows = [head]
+    for r in row_keys("2021", "requests"):
+        label = labels.get(r) or {"granted": "（一）予以公开", "partly_granted": "（二）部分公开"}.get(r)
+        if label is None:
+            from parsers.labels import _REQUEST_CANON
+            label = next((k for k, key in _REQUEST_CANON.items() if key == r), None)
+            label = label or {"other_no_correction": "1.申请人无正当理由逾期不补正", "other_no_fee":
+                              "2.申请人逾期未按收费通知要求缴纳费用", "other_other": "（六）其他处理 3.其他"}[r]
+        rows.append([Cell(label)] + [Cell(str(v[("requests", r, c)])) for c in REQUEST_COLS])
+    doc = Document("pdf", blocks=[Block("heading", "三、收到和处理政府信息公开申请情况"), Block("table", rows=rows)],
+                   ocr=ocr, ocr_confidence=0.9 if ocr else None)
+    return parse_report([doc], year_hint=2021)
+
+
+def test_cells_of_failing_identities_are_flagged_and_the_crossing_cell_is_suspect():
+    v = consistent()
+    v[("requests", "total_processed", "nonprofit")] = 395  # an OCR misread of 35 (corpus 47_2021_scan)
+    parsed = _report_with(v, ocr=True)
+    cells = {(c.table_name, c.row_key, c.col_key): c for c in parsed.cells}
+    bad = cells[("requests", "total_processed", "nonprofit")]
+    assert bad.value == 395  # kept as printed, never repaired
+    assert {"ocr", "fails_check", "suspect"} <= set(bad.flags) and bad.confidence <= 0.1
+    assert "fails_check" in cells[("requests", "new", "nonprofit")].flags
+    assert "suspect" not in cells[("requests", "new", "nonprofit")].flags
+    fine = cells[("requests", "granted", "natural_person")]
+    assert fine.flags == ["ocr"] and fine.confidence == 0.9
+    # the same numbers in a born-digital document: a finding, flagged, less doubted than a scan
+    digital = {(c.table_name, c.row_key, c.col_key): c for c in _report_with(v, ocr=False).cells}
+    assert set(digital[("requests", "total_processed", "nonprofit")].flags) == {"fails_check", "suspect"}
+    assert digital[("requests", "total_processed", "nonprofit")].confidence == 0.5
+    assert digital[("requests", "granted", "natural_person")].flags == []
+
+
+def test_prose_figures_stated_as_none():
+    from parsers.prose_figures import prose_figures
+
+    got = {c.row_key: (c.value, c.source, c.flags) for c in prose_figures(
+        "2020年，我镇未收到政府信息公开的申请，未发生因政府信息公开引起的行政复议。本年度未收取任何费用。", 0)}
+    assert got["applications_received"] == (0, "prose", ["stated_none"])
+    assert got["fees_yuan"][0] == 0 and got["reviews"][0] == 0

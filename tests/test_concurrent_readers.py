@@ -1,9 +1,20 @@
-"""Readers keep answering while a harvest writes (WAL mode): no "database is locked"."""
+"""Readers keep answering while a harvest writes (WAL mode): no "database is locked".
+
+Three kinds of reader: plain SQLite connections, `nianbao search` processes and a
+`nianbao serve` (datasette) answering HTTP, all in loops bounded in time."""
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
+
+from tests.test_serve import Server
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_readers_during_a_harvest(prefect_harness, sites_file, tmp_path):
@@ -29,7 +40,32 @@ def test_readers_during_a_harvest(prefect_harness, sites_file, tmp_path):
             finally:
                 con.close()
 
-    threads = [threading.Thread(target=reader) for _ in range(3)]
+    answers = {"search": 0, "datasette": 0, "errors": []}
+
+    def searcher():
+        deadline = time.monotonic() + 120
+        while not done.is_set() and time.monotonic() < deadline:
+            proc = subprocess.run([sys.executable, "-m", "flows.cli", "search", "复议", "--db", str(db_path), "--json"],
+                                  cwd=ROOT, capture_output=True, text=True, timeout=60)
+            if proc.returncode == 0 and isinstance(json.loads(proc.stdout), list):
+                answers["search"] += 1
+            else:
+                answers["errors"].append(f"search exited {proc.returncode}: {proc.stderr[-300:]}")
+
+    def browser(server: Server):
+        deadline = time.monotonic() + 120
+        while not done.is_set() and time.monotonic() < deadline:
+            for path in (f"/{db_path.stem}/reports.json", f"/{db_path.stem}/report_summary.json"):
+                status, _, body = server.get(path)
+                if status == 200:
+                    answers["datasette"] += 1
+                else:
+                    answers["errors"].append(f"datasette {path}: HTTP {status} {body[:200]!r}")
+            time.sleep(0.05)
+
+    server = Server(db_path)
+    threads = [threading.Thread(target=reader) for _ in range(2)]
+    threads += [threading.Thread(target=searcher), threading.Thread(target=browser, args=(server,))]
     for t in threads:
         t.start()
     try:
@@ -38,7 +74,10 @@ def test_readers_during_a_harvest(prefect_harness, sites_file, tmp_path):
         done.set()
         for t in threads:
             t.join()
-    assert stats["errors"] == []
-    assert stats["queries"] > 30
+        server.stop()
+    assert stats["errors"] == [] and answers["errors"] == []
+    assert stats["queries"] > 30 and answers["search"] >= 2 and answers["datasette"] >= 10
+    print(f"during the harvest: {stats['queries']} SQL queries, {answers['search']} searches, "
+          f"{answers['datasette']} datasette pages, 0 errors")
     con = sqlite3.connect(db_path)
     assert con.execute("pragma journal_mode").fetchone()[0] == "wal"

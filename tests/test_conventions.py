@@ -60,10 +60,17 @@ def test_trs_pagination_from_script_calls(trs_site, tmp_path):
 
 def test_trs_attachments_of_every_kind(trs_site, tmp_path):
     out = crawl(_site(trs_site, "/xxgk/zfxxgknb/index.html"), tmp_path, delay=0.0)
+    zipped = [d for d in out.documents("attachment") if d.get("zip_url")]
     atts = {urlsplit(d["url"]).path.rsplit("/", 1)[-1] + ("?" + urlsplit(d["url"]).query if urlsplit(d["url"]).query else ""): d
-            for d in out.documents("attachment")}
+            for d in out.documents("attachment") if not d.get("zip_url")}
     exts = {re.sub(r".*\.", "", k) for k in atts if "." in k and "downfile" not in k}
-    assert exts == {"pdf", "docx", "wps", "zip", "doc", "et", "xlsx"}
+    assert exts == {"pdf", "docx", "wps", "doc", "et", "xlsx"}
+    # the ZIP is unpacked in the crawl: one document per member (GBK names, as Windows zips store them),
+    # each in a WARC resource record of its own, belonging to the page that linked the ZIP
+    assert {d["zip_member"] for d in zipped} == {"嘉禾县人民政府2020年政府信息公开工作年度报告.pdf", "2020年统计表.docx"}
+    assert all(d["zip_url"].endswith("/P020210129401234567892.zip") and d["url"].startswith("jar:" + d["zip_url"] + "!/")
+               and d["parent_url"].endswith("/t20210129_998877.html") for d in zipped)
+    assert len({d["warc_offset"] for d in zipped}) == 2
     # extension-less download links: by the link text, and by Content-Disposition (GBK and UTF-8 names)
     assert atts["downfile.jsp?classid=0&fileid=88"]["filename"] == "2021年统计表.xls"
     assert atts["downfile.jsp?fileid=89"]["filename"] == "2021年政府信息公开工作年度报告.pdf"
@@ -130,3 +137,23 @@ def test_list_pages_with_wrong_charset_declarations(tmp_path):
                      "新华镇2019年政府信息公开工作年度报告"}
     assert "/gbk_as_utf8/index_1.html" in paths  # "下一页" read correctly from the GBK page
     assert not any(p.endswith(("zn.html", "ys.html")) for p in paths)
+
+
+def test_plain_next_page_and_page_number_pagination(tmp_path):
+    with SampleSite(SITES / "plain") as server:
+        out = crawl(_site(server, "/zwgk/nb/index.html"), tmp_path, delay=0.0)
+        paths = server.paths()
+    assert out.returncode == 0, out.stderr
+    # "下一页" and the page numbers lead to ?page=2 and ?page=3; each list page is read once
+    for p in ("/zwgk/nb/index.html?page=2", "/zwgk/nb/index.html?page=3"):
+        assert paths.count(p) == 1
+    found = {d["link_text"]: d for d in out.documents()}
+    assert set(found) == {"白云乡2023年政府信息公开工作年度报告", "白云乡2022年政府信息公开工作年度报告",
+                          "白云乡2021年政务公开年报", "白云乡2020年政府信息公开工作年度报告"}
+    assert {d["convention"] for d in found.values()} == {"plain"}
+    assert found["白云乡2020年政府信息公开工作年度报告"]["role"] == "attachment"  # a PDF linked from the list itself
+    # 指南, 工作要点, the notice about compiling the reports, 政府工作报告, 法治政府建设年度报告, 决算: never fetched
+    for decoy in ("0120_099", "0115_098", "0110_087", "0105_086", "0120_076", "0115_075"):
+        assert not any(decoy in p for p in paths)
+    assert not any(p.startswith("/zwgk/nb/draft/") for p in paths)  # robots.txt: Disallow: /zwgk/nb/draft/
+    assert [e["url"].rsplit("/", 1)[1] for e in out.errors("robots_disallowed")] == ["0101_001.html"]

@@ -6,6 +6,7 @@ from pathlib import Path
 from crawlers import sample_routes as routes
 from crawlers.local_crawl import crawl, known_from
 from crawlers.sample_server import SampleSite
+from crawlers.spiders.reports import container_url
 
 
 SITES = Path(__file__).parent / "sites"
@@ -21,8 +22,9 @@ def test_second_run_gets_304s_and_downloads_nothing_again(tmp_path):
         again = server.requests[n_first:]
     assert first.returncode == second.returncode == 0, second.stderr
     static_docs = [d for d in first.documents() if "downfile.jsp" not in d["url"]]
-    assert len(static_docs) == 10  # 3 report pages, 7 attachments
-    doc_urls = {d["url"].split(server.url, 1)[1] for d in static_docs}
+    assert len(static_docs) == 11  # 3 report pages, 6 attachments, the 2 members of a ZIP attachment
+    doc_urls = {container_url(d["url"]).split(server.url, 1)[1] for d in static_docs}
+    assert len(doc_urls) == 10  # the ZIP is one download
     asked = [r for r in again if r.path in doc_urls]
     # every known document was asked for conditionally and answered 304 — no body sent twice
     assert sorted(r.path for r in asked) == sorted(doc_urls)
@@ -31,5 +33,5 @@ def test_second_run_gets_304s_and_downloads_nothing_again(tmp_path):
     # list pages are always re-read in full: new reports appear there
     assert [r.status for r in again if r.path.startswith("/xxgk/zfxxgknb/index")] == [200, 200, 200]
     second_docs = [d for d in second.documents() if "downfile.jsp" not in d["url"]]
-    assert len(second_docs) == 10 and all(d["not_modified"] and d["status"] == 304 for d in second_docs)
+    assert len(second_docs) == 11 and all(d["not_modified"] and d["status"] == 304 for d in second_docs)
     assert sum(1 for f in second.fetches() if f.get("conditional")) == 10

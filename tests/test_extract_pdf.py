@@ -104,3 +104,40 @@ def test_long_report_layout_work_only_on_table_pages():
     paragraphs = [b for b in doc.blocks if b.kind == "paragraph"]
     assert all(b.text.startswith(("(", "清河县", "本年度")) for b in paragraphs), [b.text[:12] for b in paragraphs]
     assert all(b.source.page and b.source.bbox for b in doc.blocks)
+
+
+def test_pages_drawn_inside_scaled_form_xobjects():
+    # Some producers wrap each page's content in a form XObject with its own matrix: rules and
+    # characters must come out in page space, or no table is found.
+    import io
+
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(fixture_bytes("report_a.pdf"))
+    wrapped = pdfium.PdfDocument.new()
+    for i in range(len(source)):
+        width, height = source[i].get_size()
+        form = source.page_as_xobject(i, wrapped).as_pageobject()
+        form.transform(pdfium.PdfMatrix().scale(0.9, 0.9).translate(20, 30))
+        page = wrapped.new_page(width, height)
+        page.insert_obj(form)
+        page.gen_content()
+    buf = io.BytesIO()
+    wrapped.save(buf)
+    doc = extract(buf.getvalue(), url="wrapped.pdf")
+    assert doc.error is None and score_document(doc, load_truth("report_a")).misses == []
+    x0, y0, x1, y1 = doc.tables[0].source.bbox
+    assert 20 < x0 < x1 < 20 + 0.9 * 596  # in page space: the form's scale and offset applied
+
+
+def test_garbage_text_layer_is_triaged_for_ocr():
+    # A scan carrying a text layer from a broken font encoding (Latin-1 soup instead of Chinese) is
+    # no text layer at all: the page must go to OCR, not be taken at its word.
+    import pypdfium2 as pdfium
+
+    from fixtures.extract.truth import scan_with_garbage_text_layer
+    from parsers.extract_pdf import triage
+
+    again = pdfium.PdfDocument(scan_with_garbage_text_layer())
+    assert len(again[0].get_textpage().get_text_range()) > 60  # the garbage is there
+    assert [p.kind for p in triage(again)] == ["scan"] * 4

@@ -53,6 +53,11 @@ def test_every_row_carries_provenance(prefect_harness, sites_file, tmp_path):
     assert run["status"] == "completed" and run["finished_at"] and '"scrapy"' in run["versions_json"]
     assert db["fetch_log"].count == result["pages_fetched"]  # every HTTP request made is logged
     assert {r["site_id"] for r in db.query("select site_id from site_runs")} == {"qinghe", "qhjyj"}
+    for r in db.query("select * from reports"):  # each report points at its run; parsed ones keep the parser's doubts
+        assert r["run_id"] and r["current_version"] and r["parse_warnings_json"] is not None
+    for s in db.query("select s.*, v.parser as vparser from statistics s join report_versions v "
+                      "on v.report_id = s.report_id and v.version = s.version limit 200"):
+        assert s["document_id"] and s["parser"] == s["vparser"] and s["run_id"]
 
 
 def test_second_harvest_with_nothing_changed_adds_nothing(prefect_harness, sites_file, tmp_path, sample_sites):

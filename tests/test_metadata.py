@@ -5,7 +5,7 @@ import pytest
 
 from parsers import regions
 from parsers.metadata import read_metadata
-from parsers.model import Block, Document
+from parsers.model import Block, Cell, Document
 
 
 def doc(title: str, body: str = "正文", published: str | None = None) -> Document:
@@ -65,3 +65,25 @@ def test_region_table_coverage():
     cov = regions.coverage()
     assert cov["province"] == 34 and cov["city"] >= 330 and cov["county"] >= 2800
     assert regions.by_code("110105").name == "朝阳区"
+
+
+def test_text_only_document_title_and_the_fuller_name_from_the_body():
+    # A text dump (seed 000/001 shape): no blocks, the title is the first line and names the town alone;
+    # the body names it in full once, which places it in its county.
+    text = ("水寨镇人民政府2020年政府信息公开工作年度报告\n一、总体情况\n"
+            "编制完成《伊川县水寨镇人民政府基层政务公开标准目录汇编》并按要求公开。")
+    m = read_metadata([Document("other", text=text)])
+    assert (m.year, m.agency, m.agency_short, m.level) == (2020, "伊川县水寨镇人民政府", "水寨镇", "town")
+    assert (m.province, m.city, m.county, m.region_code) == ("河南省", "洛阳市", "伊川县", "410329")
+
+
+def test_a_region_word_that_is_not_right_before_the_name_is_not_used():
+    text = "凤岗镇2020年政府信息公开工作年度报告\n赣州经济技术开发区凤岗镇西巷4号。汾阳市的经验值得学习。"
+    m = read_metadata([Document("other", text=text)])
+    assert (m.agency, m.region_code) == ("凤岗镇", None)
+
+
+def test_spreadsheet_title_in_the_first_cells():
+    sheet = Block("table", rows=[[Cell("洛阳市生态环境局2021年政府信息公开工作年度报告")] * 3, [Cell("信息内容")] * 3])
+    m = read_metadata([Document("xlsx", blocks=[sheet], text="")])
+    assert (m.agency, m.year, m.region_code) == ("洛阳市生态环境局", 2021, "410300")

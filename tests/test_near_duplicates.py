@@ -31,3 +31,17 @@ def test_short_texts_are_not_compared(tmp_path):
     db = open_db(str(tmp_path / "a.db"))
     assert near_duplicates.find_and_index(db, 1, "年度报告") == []
     assert db["minhash_signatures"].count == 0
+
+
+def test_buckets_are_rebuilt_from_signatures_when_the_banding_changes(tmp_path):
+    db = open_db(str(tmp_path / "a.db"))
+    near_duplicates.find_and_index(db, 1, TEXT)
+    # an archive written with another banding: its buckets mean nothing now
+    db.execute("UPDATE minhash_bands SET bucket = 'stale'")
+    db["_meta"].upsert({"key": "lsh_bands", "value": "16x8"}, pk="key")
+    db.conn.commit()
+    db.conn.close()
+    db = open_db(str(tmp_path / "a.db"))
+    assert db["minhash_bands"].count == near_duplicates.BANDS
+    found = near_duplicates.find_and_index(db, 2, "首页\n" + TEXT)
+    assert [d for d, _ in found] == [1]

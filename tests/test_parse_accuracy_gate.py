@@ -26,7 +26,8 @@ def result() -> dict:
 def test_corpus_is_large_enough_and_covers_every_format():
     truths = [json.loads(p.read_text(encoding="utf-8")) for p in CORPUS.glob("*.json")]
     assert len(truths) >= 40
-    assert {t["format"] for t in truths} >= {"html", "docx", "pdf", "doc", "scan", "flat", "cells"}
+    assert {t["format"] for t in truths} >= {"html", "docx", "pdf", "doc", "wps", "xls", "xlsx", "scan", "flat", "cells",
+                                             "seed"}
     assert {t["template"] for t in truths} == {"2021", "2019", "pre2019", "unknown"}
     assert any(t["checks"] and False in t["checks"].values() for t in truths), "no inconsistent report"
 
@@ -44,3 +45,20 @@ def test_template_accuracy_floor(result):
 
 def test_check_agreement_floor(result):
     assert result["check_agreement"] >= FLOORS["check_agreement"], [m for m in result["misses"] if "check" in m]
+
+
+@pytest.mark.parametrize("field", sorted(FLOORS["metadata"]))
+def test_metadata_accuracy_floor(result, field):
+    assert result["metadata"][field] >= FLOORS["metadata"][field], \
+        [m for m in result["misses"] if f"metadata {field} " in m]
+
+
+def test_no_silent_wrong_number(result):
+    """A wrong value must carry a flag (OCR, failing check, ambiguous alignment…): never pass as sure."""
+    assert result["wrong_cells"]["silent"] <= FLOORS["silent_wrong_cells_max"], \
+        [m for m in result["misses"] if m.endswith("UNFLAGGED")]
+
+
+def test_no_cell_the_document_does_not_have(result):
+    assert result["wrong_cells"]["extra"] <= FLOORS["extra_cells_max"], \
+        [m for m in result["misses"] if "not in the document" in m]

@@ -120,6 +120,24 @@ def test_filters(db):
     assert search.search(db, "   ") == []
 
 
+def test_ranking_most_occurrences_first_then_newest(tmp_path):
+    b = ArchiveBuilder(tmp_path / "rank.db", seed=2)
+    ids = {}
+    # (occurrences of 信访, year): the one saying it most ranks first whatever its length or age;
+    # equal counts go newest first
+    for label, n, year, filler in [("once_old", 1, 2019, 10), ("thrice", 3, 2018, 400), ("once_new", 1, 2022, 10),
+                                   ("twice_long", 2, 2020, 3000)]:
+        text = f"{label}：" + "本机关处理信访事项。" * n + "政府信息公开工作稳步推进。" * filler
+        ids[label] = b.add_report(agency=f"{label}机关", year=year, template="unknown", with_statistics=False,
+                                  docs=[DocSpec(url=f"http://rank.gov.cn/{label}.html", text=text)])
+    search.refresh_index(b.db)
+    got = [h.report_id for h in search.search(b.db, "信访")]
+    assert got == [ids["thrice"], ids["twice_long"], ids["once_new"], ids["once_old"]]
+    hits = search.search(b.db, "信访", limit=2)
+    assert [h.report_id for h in hits] == got[:2] and hits[0].score > hits[1].score > 0
+    b.db.conn.close()
+
+
 def test_refresh_some_reports_updates_only_them(tmp_path, caplog):
     built = build_sample_archive(tmp_path)
     b = ArchiveBuilder(built.db_path, built.warc_dir, seed=3)
@@ -188,7 +206,12 @@ def test_cli_filters_limit_and_text_output(archive):
     assert proc.returncode == 0
     assert "清河县柳林镇人民政府" in proc.stdout and "http://fixture.gov.cn/" in proc.stdout
     assert "**行政复议**" in proc.stdout
-    assert "3 reports match" in proc.stderr
+    assert "3 reports match '行政复议' with --agency 柳林镇" in proc.stderr
+    # no hit: exit 0, nothing on stdout, a one-line note naming the query and filters
+    proc = cli("行政复议", "--db", str(archive), "--year", "1999")
+    assert proc.returncode == 0 and proc.stdout == ""
+    assert proc.stderr.strip().count("\n") == 0 and "no report contains '行政复议' with --year 1999" in proc.stderr
+    assert json.loads(cli("不存在的词语", "--db", str(archive), "--json").stdout) == []
 
 
 def test_cli_missing_db_is_one_line_exit_2(tmp_path):

@@ -245,3 +245,28 @@ def test_serve_errors_are_one_line(tmp_path, server, built):
     busy = subprocess.run([sys.executable, "-m", "flows.cli", "serve", "--db", str(built.db_path),
                            "--port", str(server.port)], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert busy.returncode == 2 and f"127.0.0.1:{server.port}" in busy.stderr and "Traceback" not in busy.stderr
+
+
+def test_csv_downloads(server, built, db):
+    import csv
+    import io
+
+    def csv_rows(path, **params):
+        status, headers, body = server.get(path, _size="max", **params)
+        assert status == 200, body[:300]
+        assert headers["content-type"].startswith(("text/csv", "text/plain"))
+        return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
+
+    # the search box's answer as CSV, through the same query rewrite
+    found = csv_rows("/archive/report_summary.csv", _search="复议", year="2021")
+    assert {int(r["report_id"]) for r in found} == {h.report_id for h in search.search(db, "复议", year=2021)}
+    assert {"agency", "new_requests", "refused", "url"} <= set(found[0])
+    # a report's cells, and a canned query's series
+    rid = built.report_ids["liulin_2021"]
+    cells = csv_rows("/archive/statistics.csv", report_id=str(rid))
+    assert len(cells) == db.execute("select count(*) from statistics where report_id = ?", [rid]).fetchone()[0]
+    series = csv_rows("/archive/requests_per_year_for_region.csv", province="河北")
+    assert {r["measure"] for r in series} >= {"new requests", "refused (denied)"}
+    # the report page links to its cells' CSV
+    html = server.get(f"/-/nianbao/report/{rid}")[2].decode()
+    assert f'/archive/statistics.csv?report_id={rid}' in html

@@ -54,14 +54,17 @@ def test_changed_number_makes_version_2_with_that_cell_named(prefect_harness, tm
     named = {(c["table"], c["row"], c["col"]): (c["old"], c["new"]) for c in changes["cells_changed"]}
     assert named[("requests", "new", "natural_person")] == (old, old + 5)
     assert changes["text"] and changes["text"][0]["lines_added"] >= 1
-    # statistics holds the current version; the history keeps both
+    # statistics holds the current version; statistics_history the superseded one; the view both
     cur = next(db.query("select value, version from statistics where report_id = ? and table_name = 'requests' "
                         "and row_key = 'new' and col_key = 'natural_person'", [report["id"]]))
     assert (cur["value"], cur["version"]) == (old + 5, 2)
     hist = [r["value"] for r in db.query(
-        "select value from statistics_history where report_id = ? and table_name = 'requests' and row_key = 'new' "
+        "select value from statistics_all_versions where report_id = ? and table_name = 'requests' and row_key = 'new' "
         "and col_key = 'natural_person' order by version", [report["id"]])]
     assert hist == [old, old + 5]
+    assert [r["version"] for r in db.query(
+        "select version from statistics_history where report_id = ? and table_name = 'requests' and row_key = 'new' "
+        "and col_key = 'natural_person'", [report["id"]])] == [1]
     # nothing overwritten: both documents are kept, each with its own capture
     assert db["documents"].count_where("report_id = ?", [report["id"]]) == 2
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from parsers.titles import normalize_title, title_year
+from parsers.titles import is_report_category, normalize_title, title_year
 
 from . import Found, ListPage, ReportLink, anchor_text
 
 # A category cell is the category name alone (possibly after its label), never a title.
-_REPORT_CATEGORY = re.compile(r"^(?:(?:主题|体裁|信息)?分类[:：])?(?:(?:政府|政务)?信息公开(?:工作)?)?年(?:度报告|报)$")
 _INDEX_NO = re.compile(r"^[0-9A-Z]{6,}[/\-－][\w\-－/]+$")
 
 
@@ -27,7 +26,7 @@ def find(page: ListPage) -> Iterator[Found]:
         if len(anchors) != 1:
             continue
         cells = [normalize_title(" ".join(c.css("::text").getall())) for c in row.xpath("./*")]
-        category = next((c for c in cells if _REPORT_CATEGORY.match(c.replace(" ", ""))), None)
+        category = next((c for c in cells if is_report_category(c)), None)
         if not category:
             continue
         a = anchors[0]

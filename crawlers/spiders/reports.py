@@ -6,12 +6,17 @@ Hanweb jcms, gkml catalogues), fetches each report page and its attachments,
 and yields one item per document. Known documents are requested
 conditionally (If-None-Match / If-Modified-Since from the last capture), so
 an unchanged report costs a 304. Pages are decoded by crawlers.encoding, not
-by Scrapy's guess, so link texts are never mojibake.
+by Scrapy's guess, so link texts are never mojibake. A ZIP download is
+unpacked here and each member becomes a document of its own (a WARC
+`resource` record at `jar:<zip URL>!/<member>`), so a report packed with its
+tables is archived as those files, not as one opaque archive.
 """
 from __future__ import annotations
 
 import json
+import mimetypes
 from typing import Any, Iterator
+from urllib.parse import quote
 
 import scrapy
 from parsel import Selector
@@ -25,7 +30,20 @@ from ..links import attachment_format, same_site
 from ..middlewares import META_WARC, classify_error
 from ..page_meta import content_disposition_filename, page_metadata
 from ..safety import BlockedChallenge, HostDown, OffsiteRequest
+from parsers.extract_zip import ZipRejected, unpack_zip
+from parsers.formats import sniff_format
 from parsers.titles import report_body_markers
+
+JAR = "jar:{url}!/{member}"  # the URL of a ZIP member (the jar: scheme's form)
+
+
+def member_url(zip_url: str, member: str) -> str:
+    return JAR.format(url=zip_url, member=quote(member, safe="/"))
+
+
+def container_url(url: str) -> str:
+    """The ZIP a member URL came from; any other URL unchanged."""
+    return url[len("jar:"):].split("!/", 1)[0] if url.startswith("jar:") and "!/" in url else url
 
 
 def _is_text(response: Response) -> bool:
@@ -48,6 +66,11 @@ class ReportSpider(scrapy.Spider):
         self.site_id = site["id"]
         self.allowed_domains = list(site["allowed_domains"])
         self.known = known or {}
+        # Members of a known ZIP, by the ZIP's URL: their validators are the ZIP's.
+        self.known_members: dict[str, list[str]] = {}
+        for url in self.known:
+            if container_url(url) != url:
+                self.known_members.setdefault(container_url(url), []).append(url)
         self.list_requests = 0
         # Start URLs bypass the dupefilter (dont_filter), so a TRS page listing itself as
         # page 0 would be fetched twice without this.
@@ -98,7 +121,8 @@ class ReportSpider(scrapy.Spider):
 
     def _document_request(self, url: str, callback, meta: dict[str, Any]) -> scrapy.Request:
         headers = {}
-        known = self.known.get(url)
+        url = container_url(url)
+        known = self.known.get(url) or next((self.known[m] for m in self.known_members.get(url, [])), None)
         if known:
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
@@ -111,8 +135,13 @@ class ReportSpider(scrapy.Spider):
     def parse_report_page(self, response: Response) -> Iterator[Any]:
         if response.status == 304:
             yield self._item(response)
-            # Unchanged page: its attachments are not re-read from it, but still checked.
+            # Unchanged page: its attachments are not re-read from it, but still checked
+            # (a ZIP once for all its members).
+            seen: set[str] = set()
             for att in self.known.get(response.url, {}).get("attachments", []):
+                if container_url(att["url"]) in seen:
+                    continue
+                seen.add(container_url(att["url"]))
                 meta = {"link_text": att.get("link_text"), "parent_url": response.url, "role": "attachment",
                         "list_url": response.meta.get("list_url"), "year_hint": response.meta.get("year_hint")}
                 yield self._document_request(att["url"], self.parse_document, meta)
@@ -135,7 +164,35 @@ class ReportSpider(scrapy.Spider):
             yield self._document_request(href, self.parse_document, meta)
 
     def parse_document(self, response: Response) -> Iterator[Any]:
+        members = self.known_members.get(response.url, [])
+        if response.status == 304 and members:
+            for url in members:  # every member of the unchanged ZIP is seen again
+                yield dict(self._item(response), url=url, final_url=url)
+            return
+        if response.status == 200 and sniff_format(response.body[:65536], response.url) == "zip":
+            yield from self._zip_members(response)
+            return
         yield self._item(response)
+
+    def _zip_members(self, response: Response) -> Iterator[Any]:
+        """One item per member of a ZIP download, each in a WARC resource record of its own.
+        An unreadable or empty ZIP is archived as it is, where extraction records why."""
+        try:
+            members = unpack_zip(response.body, response.url)
+        except ZipRejected:
+            members = []
+        if not members:
+            yield self._item(response)
+            return
+        base = self._item(response)
+        validators = [(k, v) for k, v in base.get("headers") or [] if k.lower() in ("etag", "last-modified")]
+        for name, body in members:
+            url = member_url(response.url, name)
+            ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            where = self.crawler.nianbao_recorder.write_resource(
+                url=url, content_type=ctype, body=body, refers_to=base.get("warc_record_id"))
+            yield dict(base, url=url, final_url=url, zip_url=response.url, zip_member=name,
+                       headers=[("Content-Type", ctype), *validators], **where)
 
     def _item(self, response: Response, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         meta = response.meta

@@ -5,11 +5,20 @@ prose, with the variations real reports show: label typos and glyph spacing,
 blank and "—" cells, a requests table cut in two, the review table split into
 three 5-column tables or with a 16th number, a subtotal column, decimals in
 万元, negative changes, and deliberately inconsistent numbers (the truth says
-which checks fail). Formats: HTML, DOCX, PDF and DOC (LibreOffice from the
-DOCX), scanned PDF (pages rendered at 150 dpi and rewrapped image-only) and
-flattened text (tables pasted as lines of an HTML page).
+which checks fail). Formats: HTML, DOCX, PDF, DOC and WPS (LibreOffice from
+the DOCX; a .wps is a Word-compatible OLE file), XLSX and XLS (the tables alone,
+as a spreadsheet attachment carries them: LibreOffice Calc from HTML), scanned PDF
+(pages rendered at 150 dpi and rewrapped image-only) and flattened text
+(tables pasted as lines of an HTML page).
 
-    python tests/corpus/make_corpus.py      # needs soffice and pdftoppm
+    python tests/corpus/make_corpus.py            # needs soffice and pdftoppm; rewrites every file
+    python tests/corpus/make_corpus.py --missing  # writes only the reports whose files are not there yet
+
+Reports are numbered in the order they were added; new ones go at the end with
+their own random stream, so adding reports leaves the earlier files unchanged.
+Files 60–63 (`*_seedNNN.txt`) are not generated: they are the four real report
+texts of shared/seeds (PDF and Word text dumps), with truth labelled by hand
+from the text (format "seed"); this script leaves them alone.
 
 The truth's checks are computed here by plain arithmetic, not by the parser.
 """
@@ -473,12 +482,13 @@ def render_docx(rep: Report, path: Path) -> None:
     d.save(str(path))
 
 
-def soffice(src: list[Path], fmt: str, outdir: Path) -> None:
+def soffice(src: list[Path], fmt: str, outdir: Path, infilter: str | None = None) -> None:
     if not src:
         return
     with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt,
-                        "--outdir", str(outdir), *map(str, src)], check=True, capture_output=True, timeout=600)
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless"]
+                       + ([f"--infilter={infilter}"] if infilter else []) + ["--convert-to", fmt,
+                       "--outdir", str(outdir), *map(str, src)], check=True, capture_output=True, timeout=600)
 
 
 def scan(pdf: Path, out: Path) -> None:
@@ -541,6 +551,29 @@ def build_reports() -> list[Report]:
         scanned.name = f"{n:02d}_{src.template}_scan"
         reports.append(scanned)
         n += 1
+    # Added later (own random stream): spreadsheet and WPS attachments.
+    rng = random.Random(SEED + 1)
+    for template, fmt, variations in (("2021", "xlsx", ["typos", "blank"]), ("2019", "xlsx", ["subtotal", "dash"]),
+                                      ("2021", "wps", ["page_break", "inconsistent"]), ("pre2019", "wps", []),
+                                      ("2019", "wps", ["spaced", "split_review"]),
+                                      ("2021", "xlsx", ["subtotal_row", "thousands", "inconsistent"]),
+                                      ("2019", "xls", ["wrapped", "typos"])):
+        agency, region, level = AGENCIES[(n * 7) % len(AGENCIES)]
+        year = rng.choice([2021, 2022, 2023]) if template == "2021" else rng.choice([2019, 2020]) \
+            if template == "2019" else rng.randint(2009, 2018)
+        rep = Report(f"{n:02d}_{template}_{fmt}", template, year, agency, region, level, fmt, list(variations))
+        if template == "pre2019":
+            apps = rng.randint(3, 40)
+            g = rng.randint(0, apps)
+            pg = rng.randint(0, apps - g)
+            rep.prose = {"active_published": rng.randint(20, 900), "applications_received": apps, "granted": g,
+                         "partly_granted": pg, "refused": apps - g - pg, "reviews": rng.randint(0, 3),
+                         "lawsuits": rng.randint(0, 2)}
+        else:
+            rep.values = make_values(rng, template, "inconsistent" in variations, "thousands" in variations)
+            _apply_variations(rng, rep)
+        reports.append(rep)
+        n += 1
     return reports
 
 
@@ -582,17 +615,38 @@ def truth(rep: Report) -> dict:
             "cells": cells, "checks": checks}
 
 
-EXT = {"html": ".html", "flat": ".html", "cells": ".html", "colmajor": ".html", "docx": ".docx", "pdf": ".pdf", "doc": ".doc", "scan": ".pdf"}
+EXT = {"html": ".html", "flat": ".html", "cells": ".html", "colmajor": ".html", "docx": ".docx", "pdf": ".pdf",
+       "doc": ".doc", "scan": ".pdf", "wps": ".wps", "xlsx": ".xlsx", "xls": ".xls"}
+
+
+def render_sheet_html(rep: Report) -> bytes:
+    """What a spreadsheet attachment holds: the title, then each table under its section heading."""
+    parts = [f"<html><head><meta charset='utf-8'></head><body><p>{html.escape(title(rep))}</p>"]
+    for heading, _paras in sections(rep):
+        grids = tables_for(rep, heading)
+        if grids:
+            parts.append(f"<p>{html.escape(heading)}</p>")
+        for g in grids:
+            if g.title:
+                parts.append(f"<p>{html.escape(g.title)}</p>")
+            parts.append(table_html(g))
+    parts.append("</body></html>")
+    return "\n".join(parts).encode("utf-8")
 
 
 def main() -> None:
-    if OUT.exists():
-        shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    missing_only = "--missing" in sys.argv[1:]
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not missing_only:
+        for old in OUT.iterdir():
+            if "_seed" not in old.name:  # the seeds are real texts labelled by hand, not generated here
+                old.unlink()
     reports = build_reports()
+    if missing_only:
+        reports = [r for r in reports if not (OUT / (r.name + EXT[r.fmt])).exists()]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        to_pdf, to_doc = [], []
+        to_pdf, to_doc, to_xlsx, to_xls = [], [], [], []
         for rep in reports:
             target = OUT / (rep.name + EXT[rep.fmt])
             if rep.fmt in ("html", "flat", "cells", "colmajor"):
@@ -600,15 +654,22 @@ def main() -> None:
                                                one_cell_per_line=rep.fmt == "cells"))
             elif rep.fmt == "docx":
                 render_docx(rep, target)
+            elif rep.fmt in ("xlsx", "xls"):
+                (work / (rep.name + ".html")).write_bytes(render_sheet_html(rep))
+                (to_xlsx if rep.fmt == "xlsx" else to_xls).append(work / (rep.name + ".html"))
             else:
                 src = work / (rep.name + ".docx")
                 render_docx(rep, src)
-                (to_doc if rep.fmt == "doc" else to_pdf).append(src)
+                (to_doc if rep.fmt in ("doc", "wps") else to_pdf).append(src)
         soffice(to_pdf, "pdf", work)
         soffice(to_doc, "doc", work)
+        soffice(to_xlsx, "xlsx", work, infilter="HTML (StarCalc)")
+        soffice(to_xls, "xls", work, infilter="HTML (StarCalc)")
         for rep in reports:
-            if rep.fmt in ("pdf", "doc"):
+            if rep.fmt in ("pdf", "doc", "xlsx", "xls"):
                 shutil.copy(work / (rep.name + EXT[rep.fmt]), OUT / (rep.name + EXT[rep.fmt]))
+            elif rep.fmt == "wps":
+                shutil.copy(work / (rep.name + ".doc"), OUT / (rep.name + ".wps"))
             elif rep.fmt == "scan":
                 scan(work / (rep.name + ".pdf"), OUT / (rep.name + ".pdf"))
         for rep in reports:

@@ -5,7 +5,11 @@ wrong charset declarations, and a small site for the safety tests; server behavi
 cannot express (downloads, data proxy, challenges) is in crawlers/sample_routes.py.
 """
 from pathlib import Path
+import io
 import shutil
+import subprocess
+import tempfile
+import zipfile
 ROOT = Path(__file__).resolve().parent
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -13,6 +17,65 @@ def w(path, text, enc="utf-8"):
     p = ROOT / path
     p.parent.mkdir(parents=True, exist_ok=True)
     p.write_bytes(text.encode(enc) if isinstance(text, str) else text)
+
+
+# Real attachments, made by LibreOffice from a report's text: the harvest extracts them like the
+# real thing (WPS Writer and ET save in the Word/Excel binary formats, so .wps/.et are those bytes).
+SECTIONS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项"]
+
+
+def report_html(title, agency, year, n):
+    paras = [f"<p>{s}</p><p>{year}年，{agency}认真贯彻落实《中华人民共和国政府信息公开条例》，"
+             f"全年主动公开政府信息{n * 7}条，本年新收政府信息公开申请{n}件。</p>" for s in SECTIONS]
+    return f"<html><head><meta charset='utf-8'><title>{title}</title></head><body><h1>{title}</h1>{''.join(paras)}</body></html>"
+
+
+def sheet_csv(title, year, n):
+    return f"{title}\n项目,{year}年\n本年新收政府信息公开申请数量,{n}\n主动公开政府信息数量,{n * 7}\n"
+
+
+def office(source_text, source_ext, target, infilter=None):
+    """Convert with soffice (a private profile, so it runs beside a desktop LibreOffice)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / f"in.{source_ext}"
+        src.write_text(source_text, encoding="utf-8")
+        cmd = ["soffice", f"-env:UserInstallation=file://{tmp}/profile", "--headless"]
+        if infilter:
+            cmd.append(f"--infilter={infilter}")
+        subprocess.run(cmd + ["--convert-to", target, "--outdir", tmp, str(src)], check=True, capture_output=True, timeout=120)
+        return (Path(tmp) / f"in.{target.split(':')[0]}").read_bytes()
+
+
+def attachment(kind, title, agency, year, n):
+    html, csv = report_html(title, agency, year, n), sheet_csv(title + "统计表", year, n)
+    if kind == "pdf":
+        return office(html, "html", "pdf:writer_web_pdf_Export")
+    if kind in ("doc", "wps"):
+        return office(html, "html", 'doc:MS Word 97', "HTML (StarWriter)")
+    if kind == "docx":
+        return office(html, "html", "docx:MS Word 2007 XML", "HTML (StarWriter)")
+    if kind in ("xls", "et"):
+        return office(csv, "csv", "xls:MS Excel 97", "CSV:44,34,76")
+    if kind == "xlsx":
+        return office(csv, "csv", "xlsx:Calc MS Excel 2007 XML", "CSV:44,34,76")
+    raise ValueError(kind)
+
+
+class _GbkName(zipfile.ZipInfo):
+    """A member named in GBK without the UTF-8 flag, as zips made on Chinese Windows are."""
+    def _encodeFilenameFlags(self):
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def report_zip(members):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            info = _GbkName(name, date_time=(2021, 1, 29, 9, 30, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, data)
+    return buf.getvalue()
 
 # ---------------- TRS WCM ----------------
 if (ROOT/"trs").exists(): shutil.rmtree(ROOT/"trs")
@@ -82,9 +145,20 @@ art = {
 for path, (t, d, atts) in art.items():
     w("trs/" + path, trs_article(t, d, atts))
     base = (ROOT / "trs" / path).parent
-    for h, _ in atts:
-        if h.startswith("./"):
-            (base / h[2:]).write_bytes(PDF if h.endswith(".pdf") else b"PK\x03\x04 fake office file " + h.encode())
+    year = int(t.split("年")[0][-4:])
+    for k, (h, _) in enumerate(atts):
+        if not h.startswith("./") or h.endswith(".jpg"):
+            continue
+        kind = h.rsplit(".", 1)[1]
+        if kind == "zip":  # the report and its tables packed together
+            data = report_zip([(f"嘉禾县人民政府{year}年政府信息公开工作年度报告.pdf", attachment("pdf", t + "（压缩包）", "嘉禾县人民政府", year, 40 + k)),
+                               (f"{year}年统计表.docx", attachment("docx", t + "统计表（压缩包）", "嘉禾县人民政府", year, 50 + k))])
+        else:
+            data = attachment(kind, t + f"（{kind.upper()}版）", "嘉禾县人民政府", year, 10 + k)
+        (base / h[2:]).write_bytes(data)
+# downfile.jsp?fileid=N answers with these (crawlers/sample_routes.downfile): an .xls and a .pdf
+w("trs/module/download/files/88", attachment("xls", "嘉禾县人民政府2021年政府信息公开工作年度报告统计表", "嘉禾县人民政府", 2021, 88))
+w("trs/module/download/files/89", attachment("pdf", "嘉禾县人民政府2021年政府信息公开工作年度报告（下载版）", "嘉禾县人民政府", 2021, 89))
 for p in ["xxgk/zfxxgknb/202201/t20220126_1234501.html", "xxgk/zfxxgknb/202201/t20220125_1234499.html", "xxgk/zfxxgknb/202103/t20210310_998900.html"]:
     w("trs/" + p, trs_article("不应抓取的页面", "2022-01-01", []))
 w("trs/module/download/README.txt", "downfile.jsp is answered by a route in the test (Content-Disposition).\n")
@@ -163,22 +237,61 @@ if (ROOT/"encoding").exists(): shutil.rmtree(ROOT/"encoding")
 w("encoding/robots.txt", "User-agent: *\nDisallow:\n")
 def enc_list(decl, items):
     lis = "\n".join(f'<li><a href="{h}">{t}</a></li>' for h, t in items)
-    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset={decl}"><title>政府信息公开年报</title></head>
+    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={decl}">' if decl else ""
+    return f"""<html><head>{meta}<title>政府信息公开年报</title></head>
 <body><ul>{lis}</ul></body></html>"""
+def enc_article(decl, title, contact, links=()):
+    """A report page: the title, the standard sections, and a contact whose name needs GBK (堃, 昇)
+    or GB18030 (䶮, outside GBK) — mojibake or a lossy decode shows there first."""
+    meta = f'<meta http-equiv="Content-Type" content="text/html; charset={decl}">' if decl else ""
+    atts = "".join(f'<p><a href="{h}">{t}</a></p>' for h, t in links)
+    body = "".join(f"<p>{s}</p><p>本年度主动公开政府信息56条，收到政府信息公开申请3件。</p>" for s in SECTIONS)
+    return f"""<html><head>{meta}<title>{title}</title></head><body><h1>{title}</h1>{body}
+<p>联系人：{contact}</p>{atts}</body></html>"""
 # served with "Content-Type: text/html; charset=utf-8" by a route, but the bytes are GBK
 w("encoding/gbk_as_utf8/index.html", enc_list("utf-8", [("a2021.html", "新华镇2021年政府信息公开工作年度报告"),
     ("zn.html", "新华镇政府信息公开指南"), ("index_1.html", "下一页")]), "gbk")
 w("encoding/gbk_as_utf8/index_1.html", enc_list("gb2312", [("a2020.html", "新华镇2020年政府信息公开工作年度报告")]), "gb18030")
-w("encoding/gbk_as_utf8/a2021.html", enc_list("gb2312", [("P2021.pdf", "新华镇2021年政府信息公开工作年度报告.pdf")]), "gbk")
-w("encoding/gbk_as_utf8/a2020.html", enc_list("gb2312", []), "gbk")
-w("encoding/gbk_as_utf8/P2021.pdf", PDF)
+w("encoding/gbk_as_utf8/a2021.html", enc_article("gb2312", "新华镇2021年政府信息公开工作年度报告", "王堃",
+    [("P2021.pdf", "新华镇2021年政府信息公开工作年度报告.pdf")]), "gbk")
+w("encoding/gbk_as_utf8/a2020.html", enc_article("gb2312", "新华镇2020年政府信息公开工作年度报告", "李昇"), "gbk")
+w("encoding/gbk_as_utf8/P2021.pdf", attachment("pdf", "新华镇2021年政府信息公开工作年度报告（PDF版）", "新华镇", 2021, 21))
 # UTF-8 bytes declaring gb2312
 w("encoding/utf8_as_gb2312/index.html", enc_list("gb2312", [("b2022.html", "新华镇财政所2022年政务公开年报"),
     ("ys.html", "新华镇2022年部门预算公开")]), "utf-8")
-w("encoding/utf8_as_gb2312/b2022.html", enc_list("gb2312", []), "utf-8")
-# no declaration at all, GB18030-only character (㐀 is outside GBK? use 𠀀? keep ordinary)
-w("encoding/undeclared/index.html", """<html><head><title>年报</title></head><body><a href="c2019.html">新华镇2019年政府信息公开工作年度报告</a></body></html>""", "gb18030")
-w("encoding/undeclared/c2019.html", "<html><body>ok</body></html>")
+w("encoding/utf8_as_gb2312/b2022.html", enc_article("gb2312", "新华镇财政所2022年政务公开年报", "赵䶮"), "utf-8")
+# no declaration at all, GB18030 bytes (䶮 has no GBK code)
+w("encoding/undeclared/index.html", enc_list(None, [("c2019.html", "新华镇2019年政府信息公开工作年度报告")]), "gb18030")
+w("encoding/undeclared/c2019.html", enc_article(None, "新华镇2019年政府信息公开工作年度报告", "刘䶮"), "gb18030")
+
+# ---------------- plain "下一页" / ?page=N ----------------
+if (ROOT/"plain").exists(): shutil.rmtree(ROOT/"plain")
+w("plain/robots.txt", "User-agent: *\nDisallow: /zwgk/nb/draft/\n")
+plain_pages = [
+ [("2023/0128_101.html", "白云乡2023年政府信息公开工作年度报告"), ("2023/0120_099.html", "白云乡政府信息公开指南"),
+  ("2023/0115_098.html", "关于印发白云乡2023年政务公开工作要点的通知"), ("draft/0101_001.html", "白云乡2019年政府信息公开工作年度报告")],
+ [("2022/0126_088.html", "白云乡2022年政府信息公开工作年度报告"), ("2022/0110_087.html", "关于做好2021年度政府信息公开工作年度报告编制发布工作的通知"),
+  ("2022/0105_086.html", "白云乡2022年政府工作报告")],
+ [("2021/0129_077.html", "白云乡2021年政务公开年报"), ("2021/0120_076.html", "白云乡2020年法治政府建设年度报告"),
+  ("2021/0115_075.html", "白云乡2020年度部门决算公开"), ("files/2020nb.pdf", "白云乡2020年政府信息公开工作年度报告")],
+]
+def plain_list(n, items):
+    lis = "\n".join(f'<li><a href="/zwgk/nb/{h}">{t}</a> <span>{h[:4]}</span></li>' for h, t in items)
+    # A typical hand-written pager: 首页 / 上一页 / page numbers / 下一页 / 尾页, links as ?page=N
+    nums = " ".join(f'<a href="index.html?page={k + 1}">{k + 1}</a>' if k != n else f"<b>{k + 1}</b>" for k in range(len(plain_pages)))
+    nxt = f'<a href="index.html?page={n + 2}">下一页</a>' if n + 1 < len(plain_pages) else "<span>下一页</span>"
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8"><title>政府信息公开年度报告 - 白云乡人民政府</title></head>
+<body><div class="crumb"><a href="/">首页</a> &gt; 政府信息公开年度报告</div><ul class="list">
+{lis}
+</ul><div class="pager"><a href="index.html">首页</a> {nums} {nxt} <a href="index.html?page={len(plain_pages)}">尾页</a></div></body></html>"""
+for n, items in enumerate(plain_pages):
+    w("plain/zwgk/nb/index.html" + (f"__page={n + 1}" if n else ""), plain_list(n, items))
+    for h, title in items:
+        if h.endswith(".pdf"):
+            w(f"plain/zwgk/nb/{h}", attachment("pdf", title, "白云乡人民政府", 2020, 20))
+        else:
+            w(f"plain/zwgk/nb/{h}", enc_article("utf-8", title, "张三"), "utf-8")
+w("plain/zwgk/nb/index.html__page=1", plain_list(0, plain_pages[0]))
 
 # ---------------- politeness / safety ----------------
 if (ROOT/"safety").exists(): shutil.rmtree(ROOT/"safety")

@@ -8,6 +8,7 @@
                                   three tables they came from, checks, documents, versions
 * /-/nianbao/capture/<document id>[?capture=<capture id>]
                                   the archived bytes replayed from the WARC store
+* /-/nianbao/nianbao.css          the style of these pages (and fixes to datasette's tables)
 """
 from __future__ import annotations
 
@@ -246,6 +247,7 @@ def register_routes():
         (r"^/-/nianbao/report/(?P<report_id>\d+)$", report_page),
         (r"^/-/nianbao/search$", search_page),
         (r"^/-/nianbao/capture/(?P<document_id>\d+)$", capture),
+        (r"^/-/nianbao/nianbao\.css$", stylesheet),
     ]
 
 
@@ -269,6 +271,16 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
+CSS_PATH = SCHEMA_PATH.parent / "nianbao.css"
+CSS_URL = "/-/nianbao/nianbao.css"
+
+
+async def stylesheet(request):
+    return Response(CSS_PATH.read_text(encoding="utf-8"), content_type="text/css; charset=utf-8",
+                    headers={"Cache-Control": "max-age=600"})
+
+
 @hookimpl
-def extra_template_vars(datasette):
-    return {"nianbao_search_url": "/-/nianbao/search"}
+def extra_css_urls():
+    # on every page: our own pages, and the fixes to datasette's table pages
+    return [CSS_URL]
