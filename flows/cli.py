@@ -41,14 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sites", required=True, metavar="SITES.yaml", help="sites file (see README)")
     p.add_argument("--db", required=True, metavar="ARCHIVE.db", help="SQLite archive (created if missing)")
     _add_store(p)
-    p.add_argument("--max-download-mb", type=float, default=50.0, metavar="MB",
-                   help="larger documents are cut off and recorded as oversize (default 50)")
-    p.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
-                   help="seconds between requests to one host, adapted by AutoThrottle (default 1.0)")
-    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
-                   help="a download taking longer is cut off and recorded as timeout (default 120)")
-    p.add_argument("--crawlers", type=int, default=8, metavar="N",
-                   help="sites crawled at once, each in its own process (default 8)")
+    _add_crawl_options(p)
     p.add_argument("--quiet", action="store_true", help="no progress, only the summary")
     _add_runner(p)
 
@@ -90,7 +83,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="register the deployment on this Prefect work pool and return; "
                         "without it, this process serves the schedule until stopped")
     p.add_argument("--timezone", default=None, help="timezone of the cron expression, e.g. Asia/Shanghai (default UTC)")
+    _add_crawl_options(p)
     return parser
+
+
+def _add_crawl_options(p: argparse.ArgumentParser) -> None:
+    """How the harvest crawls: the same options whether run now or on a schedule."""
+    p.add_argument("--max-download-mb", type=float, default=50.0, metavar="MB",
+                   help="larger documents are cut off and recorded as oversize (default 50)")
+    p.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",
+                   help="seconds between requests to one host, adapted by AutoThrottle (default 1.0)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
+                   help="a download taking longer is cut off and recorded as timeout (default 120)")
+    p.add_argument("--crawlers", type=int, default=8, metavar="N",
+                   help="sites crawled at once, each in its own process (default 8)")
 
 
 def _dispatch(args: argparse.Namespace) -> int:

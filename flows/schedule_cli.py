@@ -34,7 +34,9 @@ def run_schedule(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UserError(f"--cron {args.cron!r}: {exc.errors()[0]['msg'] if hasattr(exc, 'errors') else exc}") from None
     parameters = {"sites_file": os.path.abspath(args.sites), "db_path": os.path.abspath(args.db),
-                  "warc_dir": os.path.abspath(store)}
+                  "warc_dir": os.path.abspath(store), "delay": args.delay,
+                  "max_download_bytes": int(args.max_download_mb * 1024 * 1024), "timeout": args.timeout,
+                  "crawlers": args.crawlers}
     if args.work_pool:
         deployment_id = harvest.from_source(source=str(PROJECT_ROOT), entrypoint="flows/harvest.py:harvest").deploy(
             name=args.name, work_pool_name=args.work_pool, schedules=[schedule], parameters=parameters, print_next_steps=False)

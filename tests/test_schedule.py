@@ -15,7 +15,8 @@ def test_schedule_serves_a_deployment_with_the_cron(prefect_harness, sites_file,
 
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
     proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "schedule", "--sites", str(sites_file),
-                             "--db", str(tmp_path / "a.db"), "--cron", "0 2 * * *", "--name", "test-nightly"],
+                             "--db", str(tmp_path / "a.db"), "--cron", "0 2 * * *", "--name", "test-nightly",
+                             "--delay", "2.5", "--crawlers", "3"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
 
     async def find():
@@ -35,6 +36,8 @@ def test_schedule_serves_a_deployment_with_the_cron(prefect_harness, sites_file,
         crons = [s.schedule.cron for s in deployment.schedules]
         assert crons == ["0 2 * * *"]
         assert deployment.parameters["db_path"] == str(tmp_path / "a.db")
+        # the crawl options reach the scheduled runs
+        assert deployment.parameters["delay"] == 2.5 and deployment.parameters["crawlers"] == 3
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

@@ -52,3 +52,25 @@ def test_html_is_kept_with_its_content_encoding(prefect_harness, sites_file, tmp
     assert stored.header("content-encoding") == "gzip"
     assert stored.body[:2] == b"\x1f\x8b"
     assert stored.header("transfer-encoding") is None
+
+
+def test_warc_names_from_the_database_never_escape_the_store(tmp_path):
+    import pytest
+
+    from archive.warc import read_response, safe_warc_path
+    store = tmp_path / "a.warc"
+    store.mkdir()
+    (tmp_path / "secret.txt").write_text("not yours")
+    assert safe_warc_path(store, "run-site.warc.gz") == (store / "run-site.warc.gz").resolve()
+    for name in ("../secret.txt", "/etc/passwd", "sub/../../secret.txt"):
+        with pytest.raises(ValueError, match="escapes the store"):
+            read_response(store, name, 0)
+
+
+def test_warc_file_names_come_from_the_run_and_the_site_slug_not_urls(prefect_harness, sites_file, tmp_path):
+    import re
+
+    from flows.harvest import harvest
+    harvest(str(sites_file), str(tmp_path / "a.db"), str(tmp_path / "a.warc"), delay=0.0)
+    names = [p.name for p in (tmp_path / "a.warc").glob("*.warc.gz")]
+    assert names and all(re.fullmatch(r"[0-9a-f]{8}-[a-z0-9_-]+\.warc\.gz", n) for n in names), names
