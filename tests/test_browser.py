@@ -118,6 +118,22 @@ def test_chart_renders(page, server):
     assert page.js_errors == []
 
 
+def test_refusals_chart_renders(page, server):
+    page.goto(server.base + "/archive/refusal_totals?province=&year="
+              "#g.mark=bar&g.x_column=reason&g.x_type=nominal&g.y_column=requests&g.y_type=quantitative"
+              "&g.color_column=kind")
+    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
+    expect(chart).to_be_visible(timeout=20000)
+    page.wait_for_timeout(500)
+    shot(page, "07-chart-refusals")
+    box = chart.bounding_box()
+    assert box["width"] >= 150 and box["height"] >= 150, box
+    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
+    saturated = {c for n, c in image.getcolors(1 << 20) if n >= 10 and max(c) - min(c) > 60}
+    assert len(saturated) >= 2, saturated  # bars in the colours of at least two kinds
+    assert page.js_errors == []
+
+
 class _db:
     def __init__(self, built):
         self.db = open_db(str(built.db_path))

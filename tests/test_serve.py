@@ -157,6 +157,14 @@ def test_canned_queries(server, built, db):
         [ids["kunming_hr_2021"]]).fetchone()[0]
     assert {r["agency"] for r in refusals} == {"昆明市人力资源和社会保障局"}
 
+    totals = rows(server, "/archive/refusal_totals.json", province="", year="")
+    expected_totals = {}
+    for reason, v in db.execute("select row_key, value from statistics where table_name = 'requests' "
+                                "and col_key = 'total' and (row_key like 'denied%' or row_key like 'unable%' "
+                                "or row_key like 'rejected%')"):
+        expected_totals[reason] = expected_totals.get(reason, 0) + (v or 0)
+    assert {r["reason"]: r["requests"] for r in totals} == {k: v for k, v in expected_totals.items() if v}
+
     missing = rows(server, "/archive/missing_reports_for_year.json", year="2020")
     assert {r["agency"] for r in missing} == {"河南省体育局", "襄阳市住房和城乡建设局"}
 
