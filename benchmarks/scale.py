@@ -53,6 +53,7 @@ from crawlers.sites import Site  # noqa: E402
 from flows.ingest import ingest_site, version_reports  # noqa: E402
 from flows.reparse import reparse  # noqa: E402
 from flows.runners import make_task_runner  # noqa: E402
+from flows.summary import path_size  # noqa: E402
 from flows.tasks import CrawlResult  # noqa: E402
 
 SAMPLES = ROOT / "crawlers/sample_sites/qinghe/zwgk/zfxxgknb"
@@ -154,7 +155,7 @@ QUERIES = {"1 char": ["复", "诉", "费", "公"], "2 chars": ["复议", "诉讼
 
 
 def query_latency(db_path: str, repeats: int = 5) -> None:
-    db = sqlite_utils_db(db_path)
+    db = open_db(db_path)
     for group, queries in QUERIES.items():
         all_ids, top20 = [], []
         for _ in range(repeats):
@@ -170,17 +171,8 @@ def query_latency(db_path: str, repeats: int = 5) -> None:
               f"   ({hits} hits for {queries[-1]})")
 
 
-def sqlite_utils_db(path: str):
-    import sqlite_utils
-    return sqlite_utils.Database(path)
-
-
 def p95(xs: list[float]) -> float:
     return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
-
-
-def size(path: Path) -> int:
-    return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def main() -> int:
@@ -211,7 +203,7 @@ def main() -> int:
         t0 = time.monotonic()
         result = reparse.with_options(task_runner=make_task_runner(args.runner, workers=args.workers))(db_path, str(tmp / "store"))
         reparse_s = time.monotonic() - t0
-        db_bytes, warc_bytes = size(Path(db_path)) + size(Path(db_path + "-wal")), size(tmp / "store")
+        db_bytes, warc_bytes = path_size(Path(db_path)) + path_size(Path(db_path + "-wal")), path_size(tmp / "store")
         peak_mb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
         n = counts.reports_new
         print(json.dumps({"runner": args.runner, "reports": n, "documents": counts.documents_new}))
@@ -241,7 +233,7 @@ def grow(args: argparse.Namespace, tmp: Path, db_path: str, n: int, ingest_s: fl
     search.refresh_index(db, None)
     db.conn.close()
     print(f"  search index rebuilt over {total} reports in {time.monotonic() - t0:.0f} s")
-    db_bytes = size(Path(db_path)) + size(Path(db_path + "-wal"))
+    db_bytes = path_size(Path(db_path)) + path_size(Path(db_path + "-wal"))
     print(f"  archive {db_bytes / 1e9:.2f} GB = {db_bytes / total / 1e3:.1f} KB/report; "
           f"WARC for this many reports (projected from the ingested part): {warc_bytes / n * total / 1e9:.2f} GB")
     print(f"full-text queries on {total} reports:")

@@ -48,29 +48,30 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        entry = LoggedRequest("GET", self.path, {k: v for k, v in self.headers.items()}, at=time.monotonic())
-        self.server.site.log(entry)
-        self.entry = entry
-        route = self.server.site.routes.get(urlsplit(self.path).path)
-        if route is not None:
-            route(self)
-            return
-        self._serve_file(entry)
+        entry = self._log("GET")
+        if not self._route():
+            self._serve_file(entry)
 
     def do_POST(self) -> None:
         """POSTs go to `routes` only (a data proxy, a search form); a plain file server has none."""
         length = int(self.headers.get("Content-Length") or 0)
         self.post_body = self.rfile.read(length) if length else b""
-        entry = LoggedRequest("POST", self.path, {k: v for k, v in self.headers.items()}, body=self.post_body,
-                              at=time.monotonic())
-        self.server.site.log(entry)
-        self.entry = entry
+        entry = self._log("POST", body=self.post_body)
+        if not self._route():
+            entry.status = 405
+            self.send_status(405, b"", {"Allow": "GET"})
+
+    def _log(self, method: str, body: bytes = b"") -> LoggedRequest:
+        self.entry = LoggedRequest(method, self.path, dict(self.headers.items()), body=body, at=time.monotonic())
+        self.server.site.log(self.entry)
+        return self.entry
+
+    def _route(self) -> bool:
+        """Answer through a registered route, if one serves this path."""
         route = self.server.site.routes.get(urlsplit(self.path).path)
         if route is not None:
             route(self)
-            return
-        entry.status = 405
-        self.send_status(405, b"", {"Allow": "GET"})
+        return route is not None
 
     def send_status(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None) -> None:
         self.send_response(status)

@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 
-def _size(path: Path) -> int:
+def path_size(path: Path) -> int:
+    """Bytes in a file, or in every file below a directory (0 when missing)."""
     if path.is_file():
         return path.stat().st_size
     if path.is_dir():
@@ -30,7 +31,7 @@ def archive_totals(db_path: str) -> dict[str, int]:
 
 def format_summary(result: dict[str, Any], db_path: str, warc_dir: str) -> str:
     totals = archive_totals(db_path)
-    db_size = sum(_size(Path(db_path + s)) for s in ("", "-wal"))
+    db_size = sum(path_size(Path(db_path + s)) for s in ("", "-wal"))
     lines = [
         f"harvest {result['run_id'][:8]} finished in {result['duration_s']} s",
         f"  sites      {result['sites']}   pages fetched {result['pages_fetched']}   not modified (304) {result['not_modified']}",
@@ -40,7 +41,7 @@ def format_summary(result: dict[str, Any], db_path: str, warc_dir: str) -> str:
         f"  skipped    {result['robots_disallowed']} URLs disallowed by robots.txt",
         f"  errors     {result['errors']}" + (
             "  (" + ", ".join(f"{k} {v}" for k, v in sorted(result["errors_by_kind"].items())) + ")" if result["errors"] else ""),
-        f"  archive    {os.path.abspath(db_path)} ({human_bytes(db_size)}), WARC {os.path.abspath(warc_dir)} ({human_bytes(_size(Path(warc_dir)))})",
+        f"  archive    {os.path.abspath(db_path)} ({human_bytes(db_size)}), WARC {os.path.abspath(warc_dir)} ({human_bytes(path_size(Path(warc_dir)))})",
     ]
     lines += site_lines(db_path, result["run_id"])
     return "\n".join(lines)

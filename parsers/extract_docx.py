@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from .html_tables import join_grids
+from .html_tables import join_split_tables
 from .model import Block, Cell, Document, Source, table_text
 from .normalize import collapse_spaces_cjk, looks_like_heading, normalize_text
 
@@ -137,24 +137,13 @@ def extract_docx(data: bytes) -> Document:
                                         source=Source(index=t_index, path=path)))
                 pending.extend((n, f"{path}/tbl[{k}]") for k, n in enumerate(nested))
             t_index += 1
-    blocks = _join_split_tables(blocks)
+    blocks = join_split_tables(blocks, _top_level)
     text = "\n".join(b.text for b in blocks)
     title = next((b.text for b in blocks[:6] if b.kind != "table" and "报告" in b.text), None) or next(
         (b.text for b in blocks if b.kind != "table"), None)
     return Document(format="docx", title=title, text=text, blocks=blocks, extractor=EXTRACTOR)
 
 
-def _join_split_tables(blocks: list[Block]) -> list[Block]:
-    """Two top-level tables with only empty paragraphs between them and the same width are one table
-    an editor split (to restart a page, or by pasting in two goes)."""
-    out: list[Block] = []
-    for block in blocks:
-        prev = out[-1] if out else None
-        if (block.kind == "table" and prev is not None and prev.kind == "table" and block.rows and prev.rows
-                and "/" not in (block.source.path or "") and "/" not in (prev.source.path or "")
-                and len(block.rows[0]) == len(prev.rows[0])):
-            prev.rows = join_grids(prev.rows, block.rows)
-            prev.text = table_text(prev.rows)
-            continue
-        out.append(block)
-    return out
+def _top_level(prev: Block, block: Block) -> bool:
+    # only body tables: a table nested in a cell has a "/" in its path
+    return "/" not in (block.source.path or "") and "/" not in (prev.source.path or "")

@@ -14,7 +14,7 @@ import lxml.html
 import trafilatura
 
 from .encoding import decode_html
-from .html_tables import element_text, is_layout_table, join_grids, table_grid
+from .html_tables import element_text, is_layout_table, join_split_tables, table_grid
 from .model import Block, Document, Source, table_text
 from .normalize import looks_like_heading, normalize_label
 
@@ -138,17 +138,3 @@ def element_text_fragments(parts: list[str]) -> str:
     from .normalize import collapse_spaces_cjk, normalize_text
 
     return collapse_spaces_cjk(normalize_text("".join(parts)))
-
-
-def join_split_tables(blocks: list[Block]) -> list[Block]:
-    """Adjacent tables with the same width are one table split into several <table>s."""
-    out: list[Block] = []
-    for block in blocks:
-        prev = out[-1] if out else None
-        if (block.kind == "table" and prev is not None and prev.kind == "table" and prev.rows and block.rows
-                and len(prev.rows[0]) == len(block.rows[0])):
-            prev.rows = join_grids(prev.rows, block.rows)
-            prev.text = table_text(prev.rows)
-            continue
-        out.append(block)
-    return out

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import lxml.html
 
-from .model import Cell
+from collections.abc import Callable
+
+from .model import Block, Cell, table_text
 from .normalize import collapse_spaces_cjk, normalize_text
 
 _BREAKING = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
@@ -136,3 +138,19 @@ def _unify_split_spans(grid: list[list[Cell]], boundary: int) -> None:
             for cell in row:
                 if cell.origin in (old, new):
                     cell.origin, cell.row_span = new, total
+
+
+def join_split_tables(blocks: list[Block],
+                      joinable: Callable[[Block, Block], bool] = lambda prev, block: True) -> list[Block]:
+    """Adjacent tables of the same width are one table an editor split into several
+    (several <table>s, or a Word table broken to restart a page); `joinable` narrows it."""
+    out: list[Block] = []
+    for block in blocks:
+        prev = out[-1] if out else None
+        if (block.kind == "table" and prev is not None and prev.kind == "table" and prev.rows and block.rows
+                and len(prev.rows[0]) == len(block.rows[0]) and joinable(prev, block)):
+            prev.rows = join_grids(prev.rows, block.rows)
+            prev.text = table_text(prev.rows)
+            continue
+        out.append(block)
+    return out

@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,8 +23,9 @@ from markupsafe import Markup, escape
 
 from archive import search as search_mod
 from archive.warc import read_response
+from parsers import schema_keys
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "statistics-schema.json"
+DATASETTE_DIR = Path(__file__).resolve().parent.parent
 TABLE_ORDER = ["active", "requests", "review"]
 FORMAT_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "doc": "application/msword",
                 "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -69,7 +69,7 @@ def filters_from_request(request, database, table, datasette):
 
 @lru_cache(maxsize=1)
 def _schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema_keys.schema()  # the parser's own copy, read once
 
 
 def _layout(template: str | None, table: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -271,7 +271,7 @@ def render_cell(row, value, column, table, database, datasette):
     return None
 
 
-CSS_PATH = SCHEMA_PATH.parent / "nianbao.css"
+CSS_PATH = DATASETTE_DIR / "nianbao.css"
 CSS_URL = "/-/nianbao/nianbao.css"
 
 
