@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from parsers.identity import ReportIdentity
+from parsers.report.identity import ReportIdentity
 from parsers.model import Document
 
 from . import near_duplicates

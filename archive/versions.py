@@ -27,8 +27,8 @@ EXTRACTORS = ("nianbao", "trafilatura", "pdfminer.six", "pypdfium2", "python-doc
 
 def extractor_stack() -> str:
     """One string that changes whenever anything that shapes extraction output changes: the libraries'
-    versions and the PDF layout backend chosen (NIANBAO_PDF_LAYOUT, read by parsers.extract_pdf)."""
-    from parsers.extract_pdf import LAYOUT_ENV, layout_backend
+    versions and the PDF layout backend chosen (NIANBAO_PDF_LAYOUT, read by parsers.extract.pdf)."""
+    from parsers.extract.pdf import LAYOUT_ENV, layout_backend
 
     try:
         backend = layout_backend()

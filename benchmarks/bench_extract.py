@@ -79,7 +79,7 @@ def run_group(group: str, engine: str) -> dict:
     files, reps = GROUPS[group]
     label = engine
     if engine.startswith("ours"):
-        from parsers.extract_pdf import LAYOUT_ENV
+        from parsers.extract.pdf import LAYOUT_ENV
 
         # Set either way in this child process, so a NIANBAO_PDF_LAYOUT in the caller's shell cannot
         # swap the default row's backend.

@@ -1,6 +1,6 @@
 """Parse accuracy on the labelled corpus (tests/corpus/files), through the real pipeline.
 
-Every file goes through `parsers.extract.extract` and `parsers.report_parser.parse_report`;
+Every file goes through `parsers.extract.extract` and `parsers.report.parse_report`;
 each truth cell counts (blank cells included: a NULL must come back NULL). Prints
 cell accuracy per template and per format, template accuracy, check agreement,
 metadata accuracy (agency, year, level, region), and how many wrong cells the
@@ -25,7 +25,7 @@ CORPUS = ROOT / "tests" / "corpus" / "files"
 
 from parsers.extract import extract  # noqa: E402
 from parsers.model import Document  # noqa: E402
-from parsers.report_parser import parse_report  # noqa: E402
+from parsers.report import parse_report  # noqa: E402
 
 BORN_DIGITAL = ("html", "docx", "pdf", "doc", "wps", "xls", "xlsx", "flat", "cells", "colmajor", "seed")
 

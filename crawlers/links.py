@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlparse
 
-from parsers.formats import extension_format
+from parsers.extract.formats import extension_format
 
 _NEXT_TEXT = re.compile(r"^(下一?页|下页|后一?页|next|›|»|>|>>)$", re.I)
 # index_3.html, list_2.shtml, ?page=4, /page/5, index_1.htm — the shapes CMS list pages take

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 from parsel import Selector
 
-from parsers.titles import normalize_title
+from parsers.report.titles import normalize_title
 
 # label as printed on the page → item field
 _LABELS = {

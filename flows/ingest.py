@@ -14,8 +14,8 @@ from archive.store import ArchiveWriter, Capture, RunCounts
 from archive.warc import read_response
 from crawlers.recorder import read_events, sha256_hex, utc_now
 from crawlers.sites import Site
-from parsers.formats import sniff_format
-from parsers.identity import ReportIdentity, identify
+from parsers.extract.formats import sniff_format
+from parsers.report.identity import ReportIdentity, identify
 from parsers.model import Document
 
 from .tasks import CrawlResult, parse_reports, submit_extractions

@@ -124,7 +124,7 @@ def parse_reports(jobs: list[dict[str, Any]], n_more: int = 0) -> list[dict[str,
 def _parse_one(report_id: int, documents: list[dict[str, Any]], *, year: int | None,
                agency: str | None, site_name: str | None) -> dict[str, Any]:
     from parsers.model import Document
-    from parsers.report_parser import PARSER_VERSION, parse_report
+    from parsers.report import PARSER_VERSION, parse_report
 
     docs = [Document.from_json(d["document_json"]) for d in documents]
     parsed = parse_report(docs, year_hint=year, agency_hint=agency, site_name=site_name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.agencies import agency_key, region_prefix
+from parsers.report.agencies import agency_key, region_prefix
 
 
 @pytest.mark.parametrize("name, site, key", [

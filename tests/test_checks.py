@@ -1,9 +1,9 @@
 """Consistency checks: pass, fail with the failing cells named, or not evaluable — never repaired."""
 from __future__ import annotations
 
-from parsers.checks import run_checks
-from parsers.schema_keys import APPLICANT_COLS, REVIEW_COLS, REVIEW_ROWS, outcome_rows, row_keys
-from parsers.statistics_tables import StatCell
+from parsers.report.checks import run_checks
+from parsers.report.schema_keys import APPLICANT_COLS, REVIEW_COLS, REVIEW_ROWS, outcome_rows, row_keys
+from parsers.report.statistics_tables import StatCell
 
 
 def cell(table, row, col, value):
@@ -83,8 +83,8 @@ def test_pre2019_has_no_schema_checks():
 def _report_with(v, *, ocr: bool):
     """A parsed report whose requests/review tables hold `v` (through the real parser)."""
     from parsers.model import Block, Cell, Document
-    from parsers.report_parser import parse_report
-    from parsers.schema_keys import REQUEST_COLS
+    from parsers.report import parse_report
+    from parsers.report.schema_keys import REQUEST_COLS
 
     head = [Cell(x) for x in ("", "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")]
     labels = {"new": "一、本年新收政府信息公开申请数量", "carried_in": "二、上年结转政府信息公开申请数量",
@@ -93,7 +93,7 @@ def _report_with(v, *, ocr: bool):
     for r in row_keys("2021", "requests"):
         label = labels.get(r) or {"granted": "（一）予以公开", "partly_granted": "（二）部分公开"}.get(r)
         if label is None:
-            from parsers.labels import _REQUEST_CANON
+            from parsers.report.labels import _REQUEST_CANON
             label = next((k for k, key in _REQUEST_CANON.items() if key == r), None)
             label = label or {"other_no_correction": "1.申请人无正当理由逾期不补正", "other_no_fee":
                               "2.申请人逾期未按收费通知要求缴纳费用", "other_other": "（六）其他处理 3.其他"}[r]
@@ -123,7 +123,7 @@ def test_cells_of_failing_identities_are_flagged_and_the_crossing_cell_is_suspec
 
 
 def test_prose_figures_stated_as_none():
-    from parsers.prose_figures import prose_figures
+    from parsers.report.prose_figures import prose_figures
 
     got = {c.row_key: (c.value, c.source, c.flags) for c in prose_figures(
         "2020年，我镇未收到政府信息公开的申请，未发生因政府信息公开引起的行政复议。本年度未收取任何费用。", 0)}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
 from parsers.extract import extract
-from parsers.extract_zip import MAX_MEMBERS, ZipRejected, unpack_zip
+from parsers.extract.zip_members import MAX_MEMBERS, ZipRejected, unpack_zip
 
 URL = "http://example.gov.cn/files/"
 

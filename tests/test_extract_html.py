@@ -5,7 +5,7 @@ import lxml.html
 import pytest
 
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
-from parsers.encoding import decode_html
+from parsers.extract.encoding import decode_html
 from parsers.extract import extract
 from parsers.model import Document
 

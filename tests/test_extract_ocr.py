@@ -6,8 +6,8 @@ import pytest
 
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
 from parsers.extract import extract
-from parsers.ocr import clean_ocr_cell, find_rules, is_slash
-from parsers.ocr_lexicon import correct_label
+from parsers.extract.ocr import clean_ocr_cell, find_rules, is_slash
+from parsers.extract.ocr_lexicon import correct_label
 
 
 @pytest.fixture(scope="module", params=["a", "b"])

@@ -5,7 +5,7 @@ import pytest
 
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
 from parsers.extract import extract
-from parsers.office_convert import ConversionError, convert
+from parsers.extract.office_convert import ConversionError, convert
 
 
 @pytest.mark.parametrize("name", ["report_a", "report_b"])

@@ -6,7 +6,7 @@ import pytest
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
 from parsers.extract import extract
 from parsers.model import Document
-from parsers.pdf_text import Line, drop_furniture, is_page_number, running_lines
+from parsers.extract.pdf_text import Line, drop_furniture, is_page_number, running_lines
 
 
 @pytest.mark.parametrize("name", ["report_a", "report_b"])
@@ -92,7 +92,7 @@ def test_json_round_trip():
 def test_long_report_layout_work_only_on_table_pages():
     import pypdfium2 as pdfium
 
-    from parsers.extract_pdf import triage
+    from parsers.extract.pdf import triage
 
     data = fixture_bytes("long_a.pdf")
     kinds = [p.kind for p in triage(pdfium.PdfDocument(data))]
@@ -136,7 +136,7 @@ def test_garbage_text_layer_is_triaged_for_ocr():
     import pypdfium2 as pdfium
 
     from fixtures.extract.truth import scan_with_garbage_text_layer
-    from parsers.extract_pdf import triage
+    from parsers.extract.pdf import triage
 
     again = pdfium.PdfDocument(scan_with_garbage_text_layer())
     assert len(again[0].get_textpage().get_text_range()) > 60  # the garbage is there

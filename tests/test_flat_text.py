@@ -1,8 +1,8 @@
 """Statistics from flattened text, in the shapes the seeds show."""
 from __future__ import annotations
 
-from parsers.checks import run_checks
-from parsers.flat_text import parse_flat_text, text_rows
+from parsers.report.checks import run_checks
+from parsers.report.flat_text import parse_flat_text, text_rows
 
 # Seed 000/001 shape: PDF text, tab-separated, glyph-spaced and wrapped labels, a row slid into column 0.
 SEED_000 = """第二十条第（一）项\t\t\t

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from parsers.agencies import agency_key
+from parsers.report.agencies import agency_key
 
 
 def run_harvest(sites_file, tmp_path, name="archive"):

@@ -1,7 +1,7 @@
 """Which report a document is: title line, page title, link text, and the catalogue category."""
 from __future__ import annotations
 
-from parsers.identity import identify
+from parsers.report.identity import identify
 from parsers.model import Block, Document
 
 BODY = "一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况"

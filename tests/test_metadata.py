@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from parsers import regions
-from parsers.metadata import read_metadata
+from parsers.report import regions
+from parsers.report.metadata import read_metadata
 from parsers.model import Block, Cell, Document
 
 

@@ -6,10 +6,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers import labels
+from parsers.report import labels
 from parsers.model import Block, Cell, Document
-from parsers.report_parser import parse_report
-from parsers.schema_keys import expected_cells, is_schema_cell, schema
+from parsers.report import parse_report
+from parsers.report.schema_keys import expected_cells, is_schema_cell, schema
 
 LABEL_WORDS = ["规章", "行政规范性文件", "行政许可", "信息内容", "本年制发件数", "自然人", "商业企业", "总计", "结果维持",
                "行政复议", "未经复议直接起诉", "（三）不予公开", "1.属于国家秘密", "（七）总计", "三、本年度办理结果",

@@ -10,9 +10,9 @@ import pytest
 
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
 from parsers.extract import extract
-from parsers.extract_pdf import LAYOUT_ENV
-from parsers.pdf_layout import page_layout
-from parsers.pdf_layout_pdfminer import read_layouts
+from parsers.extract.pdf import LAYOUT_ENV
+from parsers.extract.pdf_layout import page_layout
+from parsers.extract.pdf_layout_pdfminer import read_layouts
 
 # fixture -> truth of its tables
 FIXTURES = {"report_a": "report_a", "report_b": "report_b", "long_a": "report_a", "nolines_a": "nolines_a",
@@ -111,7 +111,7 @@ def test_garbage_text_layer_is_asked_of_pdfminer_and_stays_a_scan():
     # pdfium decodes this page's text to Latin-1 soup; pdfminer is asked to decode it with its own CMaps,
     # reads the same soup, so the pages stay scans (for OCR) and the document stays pdfium's.
     from fixtures.extract.truth import scan_with_garbage_text_layer
-    from parsers.extract_pdf import extract_pdf
+    from parsers.extract.pdf import extract_pdf
 
     data = scan_with_garbage_text_layer()
     (miner,) = read_layouts(data, [0])

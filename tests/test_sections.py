@@ -1,7 +1,7 @@
 """Section splitting: standard keys from the heading words, whatever the numbering."""
 from __future__ import annotations
 
-from parsers.sections import split_sections
+from parsers.report.sections import split_sections
 
 SEED_002 = """太平庄乡2019年政府信息公开工作
 年度报告

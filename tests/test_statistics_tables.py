@@ -12,8 +12,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 import make_corpus as mc  # noqa: E402  (the corpus generator's table builders)
 
 from parsers.model import Block, Cell, Document, Source  # noqa: E402
-from parsers.report_parser import parse_report  # noqa: E402
-from parsers.statistics_tables import parse_tables  # noqa: E402
+from parsers.report import parse_report  # noqa: E402
+from parsers.report.statistics_tables import parse_tables  # noqa: E402
 
 
 def grid_block(g: mc.Grid, page: int | None = None) -> Block:

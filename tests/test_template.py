@@ -1,7 +1,7 @@
 """Template detection from labels and headings, with the year only as a tie-breaker."""
 from __future__ import annotations
 
-from parsers.template import detect_template
+from parsers.report.template import detect_template
 
 T2021_ACTIVE = "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n规章\t0\t0\t0\n行政规范性文件"
 T2019_ACTIVE = "信息内容\t本年新\n制作数量\t本年新公开数量\t对外公开总数量\n规章\n规范性文件\n其他对外管理服务事项\n政府集中收购"

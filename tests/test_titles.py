@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from parsers.titles import recognize_title
+from parsers.report.titles import recognize_title
 
 
 @pytest.mark.parametrize("title, year, agency", [

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 from parsel import Selector
 
-from parsers.titles import normalize_title, recognize_title
+from parsers.report.titles import normalize_title, recognize_title
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from parsers.titles import is_report_category, normalize_title, title_year
+from parsers.report.titles import is_report_category, normalize_title, title_year
 
 from . import Found, ListPage, ReportLink, anchor_text
 

@@ -30,9 +30,9 @@ from ..links import attachment_format, same_site
 from ..middlewares import META_WARC, classify_error
 from ..page_meta import content_disposition_filename, page_metadata
 from ..safety import BlockedChallenge, HostDown, OffsiteRequest
-from parsers.extract_zip import ZipRejected, unpack_zip
-from parsers.formats import sniff_format
-from parsers.titles import report_body_markers
+from parsers.extract.zip_members import ZipRejected, unpack_zip
+from parsers.extract.formats import sniff_format
+from parsers.report.titles import report_body_markers
 
 JAR = "jar:{url}!/{member}"  # the URL of a ZIP member (the jar: scheme's form)
 

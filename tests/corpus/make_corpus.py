@@ -39,7 +39,7 @@ OUT = HERE / "files"
 SEED = 20260101
 sys.path.insert(0, str(HERE.parents[1]))
 
-from parsers.schema_keys import (APPLICANT_COLS, REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS,  # noqa: E402
+from parsers.report.schema_keys import (APPLICANT_COLS, REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS,  # noqa: E402
                                  col_keys, outcome_rows, row_keys)
 
 AGENCIES = [

@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from archive import search as search_mod
 from archive.warc import read_response
-from parsers import schema_keys
+from parsers.report import schema_keys
 
 DATASETTE_DIR = Path(__file__).resolve().parent.parent
 TABLE_ORDER = ["active", "requests", "review"]

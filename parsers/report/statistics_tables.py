@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import labels
-from .model import Block
-from .normalize import normalize_text, parse_number
+from ..model import Block
+from ..normalize import normalize_text, parse_number
 from .schema_keys import REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS, col_keys, is_schema_cell
 
 

@@ -15,8 +15,8 @@ import trafilatura
 
 from .encoding import decode_html
 from .html_tables import element_text, is_layout_table, join_split_tables, table_grid
-from .model import Block, Document, Source, table_text
-from .normalize import looks_like_heading, normalize_label
+from ..model import Block, Document, Source, table_text
+from ..normalize import looks_like_heading, normalize_label
 
 EXTRACTOR = f"trafilatura {trafilatura.__version__}"
 TABLE_WORDS = ("信息内容", "自然人", "予以公开", "行政复议", "本年制发", "申请人情况", "主动公开", "申请")
@@ -135,6 +135,6 @@ def walk_blocks(root) -> list[Block]:
 
 
 def element_text_fragments(parts: list[str]) -> str:
-    from .normalize import collapse_spaces_cjk, normalize_text
+    from ..normalize import collapse_spaces_cjk, normalize_text
 
     return collapse_spaces_cjk(normalize_text("".join(parts)))

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .labels import clean, request_row
-from .normalize import normalize_text
+from ..normalize import normalize_text
 
 
 @dataclass

@@ -9,8 +9,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .model import Block, Source
-from .normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
+from ..model import Block, Source
+from ..normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
 
 
 @dataclass

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from .model import Block, Cell, Document, Source, table_text
-from .normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
+from ..model import Block, Cell, Document, Source, table_text
+from ..normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
 from .pdf_align import find_aligned_tables
 from .pdf_grid import _ENUMERATED, JoinedTable, join_text, Segment, TablePart, find_tables, join_parts, same_columns
 from .pdf_layout import Transform, page_layout, page_transform

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-SCHEMA_PATH = Path(__file__).with_name("statistics-schema.json")
+SCHEMA_PATH = Path(__file__).parent.parent / "statistics-schema.json"
 TEMPLATES = ("2021", "2019")
 REVIEW_ROWS = ("review", "litigation_direct", "litigation_after_review")
 REVIEW_COLS = ("upheld", "corrected", "other", "pending", "total")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from .normalize import normalize_label, parse_number
+from ..normalize import normalize_label, parse_number
 
 LABELS = (
     "信息内容", "其他结果", "商业企业", "尚未审结", "科研机构", "结果纠正", "结果维持", "行政处罚", "行政复议", "行政强制",

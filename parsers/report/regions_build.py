@@ -6,7 +6,7 @@ The table is vendored so parsing never needs the network. Its source is the
 all prefecture-level units and ~2,900 county-level units. Run once by hand:
 
     pip download cpca==0.5.5 --no-deps -d /tmp/cpca && \
-    python -m parsers.regions_build /tmp/cpca/cpca-0.5.5-py3-none-any.whl
+    python -m parsers.report.regions_build /tmp/cpca/cpca-0.5.5-py3-none-any.whl
 """
 from __future__ import annotations
 

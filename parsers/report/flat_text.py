@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from . import labels
-from .normalize import normalize_text
+from ..normalize import normalize_text
 from .schema_keys import REQUEST_COLS
 from .statistics_tables import RawRow, RowStream, StatCell, is_value, read_value
 

@@ -7,7 +7,7 @@ goes on.
 from __future__ import annotations
 
 from .formats import extension_format, sniff_format
-from .model import Document
+from ..model import Document
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
 
@@ -35,19 +35,19 @@ def extract(data: bytes, *, url: str = "", content_type: str | None = None,
 
 def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None) -> Document:
     if fmt == "html":
-        from .extract_html import extract_html
+        from .html import extract_html
         return extract_html(data, url=url, http_charset=http_charset)
     if fmt == "pdf":
-        from .extract_pdf import extract_pdf
+        from .pdf import extract_pdf
         if not data.lstrip()[:5].startswith(b"%PDF"):
             # An HTML wrapper or junk before the header: pdfium wants the header first.
             data = data[data.find(b"%PDF"):]
         return extract_pdf(data)
     if fmt == "docx":
-        from .extract_docx import extract_docx
+        from .docx import extract_docx
         return extract_docx(data)
     if fmt in ("doc", "wps", "xls", "xlsx", "et"):
-        from .extract_office import extract_office
+        from .office import extract_office
         return extract_office(data, fmt, name=url)
     if fmt == "zip":
         return _extract_zip(data, url)
@@ -60,7 +60,7 @@ def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None) -> D
 
 def _extract_zip(data: bytes, url: str) -> Document:
     """A ZIP attachment: every member extracted, blocks concatenated with the member named in the source path."""
-    from .extract_zip import ZipRejected, unpack_zip
+    from .zip_members import ZipRejected, unpack_zip
 
     try:
         members = unpack_zip(data, url)

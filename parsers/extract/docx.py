@@ -18,8 +18,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from .html_tables import join_split_tables
-from .model import Block, Cell, Document, Source, table_text
-from .normalize import collapse_spaces_cjk, looks_like_heading, normalize_text
+from ..model import Block, Cell, Document, Source, table_text
+from ..normalize import collapse_spaces_cjk, looks_like_heading, normalize_text
 
 EXTRACTOR = f"python-docx {version('python-docx')}"
 MAX_XML_BYTES = 200 * 1024 * 1024  # document.xml larger than this is a zip bomb, not a report

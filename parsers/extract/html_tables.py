@@ -12,8 +12,8 @@ import lxml.html
 
 from collections.abc import Callable
 
-from .model import Block, Cell, table_text
-from .normalize import collapse_spaces_cjk, normalize_text
+from ..model import Block, Cell, table_text
+from ..normalize import collapse_spaces_cjk, normalize_text
 
 _BREAKING = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_SPAN = 200  # rowspan="9999" in sloppy markup must not allocate millions of slots

@@ -381,7 +381,7 @@ def clean_ocr_cell(text: str) -> str:
     "(三)不予公开。”" -> "(三)不予公开"), one wrong character in a known
     template label (`ocr_lexicon`). Only applied to OCR output.
     """
-    from .normalize import parse_number
+    from ..normalize import parse_number
 
     t = _ENUM_BRACKETS.sub(r"(\1)", text.strip())
     core = t.strip(_STRAY + " ")

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import regions
-from .model import Document
-from .normalize import normalize_text
+from ..model import Document
+from ..normalize import normalize_text
 from .titles import recognize_title, title_agency, title_year
 
 

@@ -17,8 +17,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from .model import Cell
-from .normalize import parse_number
+from ..model import Cell
+from ..normalize import parse_number
 
 TOL = 2.0  # points: rules this close are one rule (double borders, anti-aliasing)
 

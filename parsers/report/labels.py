@@ -13,7 +13,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .normalize import normalize_label
+from ..normalize import normalize_label
 
 # Misspellings and variants seen in real reports, mapped to the canonical words.
 ALIASES: tuple[tuple[str, str], ...] = (

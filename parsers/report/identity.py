@@ -2,7 +2,7 @@
 
 The title line of the document wins over the page title, which wins over the
 link text that led to it; the site's configured name fills in an agency that
-no title states. `agency_key` (parsers.agencies) folds the ways one agency is
+no title states. `agency_key` (parsers.report.agencies) folds the ways one agency is
 written, so the same report found twice is one row.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .titles import is_report_category, normalize_title, recognize_title, title_agency, title_year
 
 from .agencies import agency_key
-from .model import Document
+from ..model import Document
 
 # Report markers in the body: the section headings every template has.
 _BODY_MARKERS = re.compile(r"依申请公开|政府信息公开申请|主动公开|行政复议|信息公开工作")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Cell
-from .normalize import parse_number
+from ..model import Cell
+from ..normalize import parse_number
 from .pdf_grid import _ENUMERATED, join_text
 from .pdf_text import Line
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .checks import CheckResult, run_checks
 from .flat_text import parse_flat_text
 from .metadata import read_metadata
-from .model import Document, table_text
+from ..model import Document, table_text
 from .prose_figures import prose_figures
 from .sections import Section, split_sections
 from .statistics_tables import StatCell, parse_tables

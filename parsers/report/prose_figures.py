@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import normalize_text, parse_number
+from ..normalize import normalize_text, parse_number
 from .statistics_tables import StatCell
 
 _N = r"(\d[\d,]*(?:\.\d+)?)"

@@ -1,7 +1,7 @@
 """DOC/WPS and spreadsheets (XLS/XLSX/ET) via LibreOffice, then our DOCX/HTML readers."""
 from __future__ import annotations
 
-from .model import Document, Source
+from ..model import Document, Source
 from .office_convert import ConversionError, convert
 
 WORD_FORMATS = ("doc", "wps")
@@ -28,12 +28,12 @@ def extract_office(data: bytes, fmt: str, *, name: str = "") -> Document:
         return Document(format=fmt, error=f"not a readable {fmt.upper()} file: {problem}")
     try:
         if fmt in WORD_FORMATS:
-            from .extract_docx import extract_docx
+            from .docx import extract_docx
 
             doc = extract_docx(convert(data, fmt, "docx", name=name))
             doc.extractor = f"LibreOffice -> {doc.extractor}"
         elif fmt in SHEET_FORMATS:
-            from .extract_html import walk_blocks
+            from .html import walk_blocks
             import lxml.html
 
             html = convert(data, fmt, "html", name=name)
