@@ -198,6 +198,7 @@ def parse_flat_text(lines: list, document_index: int, template: str,
     run_warnings: list[str] = []
     for row in resolve_label_runs(text_rows(lines, document_index), run_warnings):
         stream.feed(row)
+    stream.finish()
     stream.warnings += run_warnings
     cells = [c for c in stream.cells if tables is None or c.table_name in tables]
     for c in cells:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import labels
+from . import checks, labels
 from ..model import Block
 from ..normalize import normalize_text, parse_number
+from .row_alignment import align, canonical_rows
 from .schema_keys import REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS, col_keys, is_schema_cell
 
 
@@ -107,6 +108,9 @@ class RowStream:
         self.cells: list[StatCell] = []
         self.warnings: list[str] = []
         self._seen: set[tuple[str, str, str]] = set()
+        # requests/active rows wait here until the table's rows are all known: then they are placed by
+        # an order-preserving alignment to the canonical rows (row_alignment), not by their labels alone
+        self._queued: dict[str, list[_Queued]] = {"requests": [], "active": []}
 
     # -- header rows -------------------------------------------------------------
 
@@ -181,6 +185,15 @@ class RowStream:
         raw_label = " ".join(_dedupe(label_cells)) or None
         label = "".join(_dedupe(label_cells))
         target = self._classify(label)
+        if (target is None and label and self.context in self._queued and not labels.review_group(label)
+                and _carries_values(texts, value_pos) and len(label) <= 80 and "。" not in label):
+            # a label that names no row, in a row shaped like the table's data rows: its place decides
+            grp = labels.request_group(label)
+            if grp and self.context == "requests":
+                self.group = grp
+            self._queued[self.context].append(_Queued(row, label, None, False, value_pos, raw_label, True,
+                                                      self._header_now(self.context)))
+            return
         if target is None:
             if not label and self.context == "review" and any(texts[j] for j in value_pos):
                 self._review_values(row, value_pos, raw_label)
@@ -202,9 +215,8 @@ class RowStream:
         self.context = table
         if table == "requests":
             self.last_request = key
-            self._request_values(row, key, value_pos, raw_label, fuzzy)
-        elif table == "active":
-            self._active_values(row, key, value_pos, raw_label, fuzzy)
+        self._queued[table].append(_Queued(row, label, key, fuzzy, value_pos, raw_label,
+                                           _carries_values(texts, value_pos), self._header_now(table)))
 
     def _classify(self, label: str) -> tuple[str, str, bool] | None:
         if not label or len(label) > 80 or "。" in label:
@@ -256,15 +268,73 @@ class RowStream:
                                    row.document_index, row.page, row.table_index, row.row_index, col,
                                    self.source, confidence, flags))
 
+    # placing the queued rows ------------------------------------------------------------
+
+    def _header_now(self, table: str) -> "_Header | None":
+        """The column map in force for this row (headers change while rows wait to be placed)."""
+        h = self.headers.get(table)
+        return _Header(dict(h.cols), dict(h.groups)) if h else None
+
+    def finish(self) -> None:
+        """Place the queued requests/active rows by alignment and emit their cells; name what is missing."""
+        for table, queued in self._queued.items():
+            if not queued:
+                continue
+            canon = canonical_rows(self.template, table)
+            result = align([q.label for q in queued], canon, hints=[None if q.fuzzy else q.hint for q in queued],
+                           data=[q.data for q in queued],
+                           confirm=(lambda i, k, qs=queued: self._confirm(qs, i, k)) if table == "requests" else None)
+            placed_rows = [p for p in result.placements if p.key]
+            for q, p in zip(queued, result.placements):
+                if p.key is None:
+                    if q.data:
+                        maybe = f" (could be {' or '.join(_label_of(canon, k) for k in p.candidates)})" \
+                            if p.candidates else ""
+                        self.warnings.append(f"row not placed: {table} printed row “{q.raw_label}”{maybe}; "
+                                             f"its cells are not stored")
+                    continue
+                flags, conf = (["fuzzy_label"], 0.8) if (q.fuzzy or (p.key != q.hint and not p.by_order)) else ([], 1.0)
+                if p.out_of_order:
+                    self.warnings.append(f"{table}: row {_label_of(canon, p.key)} printed out of the template's order")
+                if p.by_order or (q.hint is not None and not q.fuzzy and p.key != q.hint):
+                    flags, conf = ["placed_by_order"], 0.5  # the label did not say this row: its place did
+                    self.warnings.append(f"{table}: printed row “{q.raw_label}” placed as "
+                                         f"{_label_of(canon, p.key)} ({p.key}) by its place in the table"
+                                         + (", confirmed by the totals" if p.confirmed else ""))
+                if table == "requests":
+                    self._request_values(q.row, p.key, q.value_pos, q.raw_label, flags, conf, q.header)
+                else:
+                    self._active_values(q.row, p.key, q.value_pos, q.raw_label, flags, conf, q.header)
+            if len(placed_rows) >= 3:
+                for row in result.missing:
+                    self.warnings.append(f"row not found: {table}.{row.key} {row.label}")
+            queued.clear()
+        if self.review_done and len(self.review_done) < len(REVIEW_ROWS):
+            for g in REVIEW_ROWS:
+                if g not in self.review_done:
+                    self.warnings.append(f"row not found: review.{g} {_label_of(canonical_rows(self.template, 'review'), g)}")
+
+    def _confirm(self, queued: list["_Queued"], i: int, key: str) -> bool | None:
+        """Would row i at `key` make the request identities hold? (None: they cannot tell.)"""
+        vals: dict[tuple[str, str, str], float | None] = {}
+        for k, q in enumerate(queued):
+            row_key = key if k == i else q.hint
+            nums = _plain_values(q)
+            if row_key and nums and (k == i or row_key != key):
+                for c, v in zip(REQUEST_COLS, nums):
+                    vals.setdefault(("requests", row_key, c), v)
+        verdicts = [checks.requests_balance(vals, self.template).passed,
+                    checks.requests_outcomes_sum(vals, self.template).passed]
+        if False in verdicts:
+            return False
+        return True if True in verdicts else None
+
     # requests ----------------------------------------------------------------------
 
     def _request_values(self, row: RawRow, key: str, value_pos: list[int], raw_label: str | None,
-                        fuzzy: bool) -> None:
-        base_flags = ["fuzzy_label"] if fuzzy else []
-        conf = 0.8 if fuzzy else 1.0
+                        base_flags: list[str], conf: float, h: "_Header | None") -> None:
         if key in ("other", "other_other", "other_no_correction", "other_no_fee"):
             self.group = "other"
-        h = self.headers.get("requests")
         grid = (lambda j: row.col_indices[j]) if row.col_indices else (lambda j: j)  # noqa: E731
         texts = row.cells
         if h and row.col_indices is not None and len(set(h.cols.values()) & set(REQUEST_COLS)) >= 6:
@@ -314,13 +384,10 @@ class RowStream:
     # active ------------------------------------------------------------------------
 
     def _active_values(self, row: RawRow, key: str, value_pos: list[int], raw_label: str | None,
-                       fuzzy: bool) -> None:
-        base_flags = ["fuzzy_label"] if fuzzy else []
-        conf = 0.8 if fuzzy else 1.0
+                       base_flags: list[str], conf: float, h: "_Header | None") -> None:
         texts = row.cells
         wanted = col_keys(self.template, "active", key)
         other_tpl = "2019" if self.template == "2021" else "2021"
-        h = self.headers.get("active")
         grid = (lambda j: row.col_indices[j]) if row.col_indices else (lambda j: j)  # noqa: E731
         if h and h.cols and row.col_indices is not None:
             by_key: dict[str, list[int]] = {}
@@ -467,6 +534,35 @@ class RowStream:
         return [(g, k, None) for g, k, _ in slots]
 
 
+@dataclass
+class _Queued:
+    """A requests/active row waiting for the alignment that places it."""
+
+    row: RawRow
+    label: str
+    hint: str | None  # the row its label's keywords name, if any
+    fuzzy: bool
+    value_pos: list[int]
+    raw_label: str | None
+    data: bool  # carries values (only such a row may be placed by its place alone)
+    header: "_Header | None"  # the column map in force when the row was read
+
+
+def _carries_values(texts: list[str], value_pos: list[int]) -> bool:
+    filled = [texts[j] for j in value_pos if texts[j]]
+    return bool(filled) and all(is_value(t) for t in filled)
+
+
+def _plain_values(q: _Queued) -> list[float] | None:
+    """The row's seven numbers when it has exactly seven, in schema order (for confirming only)."""
+    nums = [read_value(q.row.cells[j])[0] for j in q.value_pos if q.row.cells[j]]
+    return nums if len(nums) == len(REQUEST_COLS) and None not in nums else None  # type: ignore[return-value]
+
+
+def _label_of(canon, key: str) -> str:
+    return next((r.label for r in canon if r.key == key), key)
+
+
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.]")
 _BEFORE_TOTAL = ("other", "other_other", "other_no_fee", "other_no_correction", "rejected_confirm")
 _HEADER_WORDS = ("信息内容", "申请人情况")
@@ -537,4 +633,5 @@ def parse_tables(blocks: list[Block], document_index: int, template: str) -> tup
             stream.feed(raw)
         hint = None
         t_index += 1
+    stream.finish()
     return stream.cells, stream.warnings
