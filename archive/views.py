@@ -36,6 +36,9 @@ def _prose(key: str) -> str:
             f"AND s.row_key = '{key}' AND s.col_key = 'value')")
 
 
+_MISSING_ROWS = ("(SELECT {what} FROM json_each(COALESCE(r.parse_warnings_json, '[]')) "
+                 "WHERE value LIKE 'row not found:%' OR value LIKE 'table not found:%')")
+
 VIEWS: dict[str, str] = {
     "report_headlines": f"""
 SELECT s.report_id,
@@ -61,6 +64,9 @@ GROUP BY s.report_id""",
     # missing. Each figure is a lookup on the statistics index (report_id, table_name, row_key,
     # col_key), not a GROUP BY over every cell: one report's row costs a few index probes.
     # Columns are only ever appended: the search helper and the datasette pages read them by name.
+    # `missing_rows`: rows (or whole tables) of the template the parser did not find in the report, so
+    # a figure that is absent is never silently absent; `missing_rows_list` names them (parser warnings
+    # "row not found: requests.partly_granted （二）部分公开…").
     "report_summary": f"""
 SELECT r.id AS report_id, r.agency, r.year, r.province, r.city, r.county, r.level, r.template,
   CASE WHEN {_HAS_TABLES} THEN {_cell('requests', "= 'new'")} ELSE {_prose('applications_received')} END
@@ -84,7 +90,9 @@ SELECT r.id AS report_id, r.agency, r.year, r.province, r.city, r.county, r.leve
   END AS figures_from,
   (SELECT COUNT(*) FROM statistics s WHERE s.report_id = r.id AND s.table_name IN ('active', 'requests', 'review')
      AND s.value IS NOT NULL AND s.confidence < 0.8) AS uncertain_values,
-  (SELECT COUNT(*) FROM checks c WHERE c.report_id = r.id AND c.passed IS NULL) AS checks_unevaluable
+  (SELECT COUNT(*) FROM checks c WHERE c.report_id = r.id AND c.passed IS NULL) AS checks_unevaluable,
+  {_MISSING_ROWS.format(what="COUNT(*)")} AS missing_rows,
+  {_MISSING_ROWS.format(what="group_concat(value, ' · ')")} AS missing_rows_list
 FROM reports r""",
     # one row per refusal reason per report (the `total` column), for "refusals by reason"
     "refusal_reasons": """

@@ -16,6 +16,7 @@ from .flat_text import parse_flat_text
 from .metadata import read_metadata
 from ..model import Document, table_text
 from .prose_figures import prose_figures
+from .row_alignment import table_label
 from .sections import Section, split_sections
 from .statistics_tables import StatCell, parse_tables
 from .template import detect_template
@@ -161,6 +162,9 @@ def _statistics(documents: list[Document], template: str) -> tuple[list[StatCell
                 cells += flat
                 warnings += warns
                 missing -= {c.table_name for c in flat}
+    for table in ("active", "requests", "review"):
+        if table in missing:
+            warnings.append(f"table not found: {table} {table_label(template, table)}")
     return cells, warnings
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .row_alignment import row_label
 from .schema_keys import APPLICANT_COLS, REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS, outcome_rows, row_keys
 
 _EPS = 1e-6
@@ -75,12 +76,37 @@ class _Rule:
             if len(self.failures) > _MAX_DETAIL:
                 detail += f"; … {len(self.failures) - _MAX_DETAIL} more"
             if self.missing:
-                detail += f" (not evaluated, missing: {_short(self.missing)})"
+                detail += f" (not evaluated, missing: {self.why_missing()})"
             return CheckResult(name, False, detail, list(self.failed_cells))
         if self.missing:
-            return CheckResult(name, None, f"missing cells: {_short(self.missing)}"
+            return CheckResult(name, None, f"not evaluated, missing: {self.why_missing()}"
                                + (f"; {self.evaluated} identities hold" if self.evaluated else ""))
         return CheckResult(name, True, f"{self.evaluated} identities hold")
+
+    def why_missing(self) -> str:
+        """Missing cells said the way a reader can act on: whole rows not found by name, then blank cells."""
+        printed_rows = {(t, r) for (t, r, _c) in self.values}
+        absent_rows: list[tuple[str, str]] = []
+        absent: list[str] = []
+        blank: list[str] = []
+        for name in self.missing:
+            table, row, col = name.split(".")
+            if (table, row, col) in self.values:
+                blank.append(name)  # printed, but blank or a dash
+            elif (table, row) not in printed_rows:
+                if (table, row) not in absent_rows:
+                    absent_rows.append((table, row))
+            else:
+                absent.append(name)
+        parts = []
+        rows = [f"{t}.{r} {row_label(t, r)}" for t, r in absent_rows]
+        if rows:
+            parts.append(("rows " if len(rows) > 1 else "row ") + _short(rows, 6) + " not found")
+        if absent:
+            parts.append(f"cells not found: {_short(absent)}")
+        if blank:
+            parts.append(f"blank cells: {_short(blank)}")
+        return "; ".join(parts)
 
 
 def _fmt(v: float) -> str:

@@ -149,6 +149,23 @@ def canonical_rows(template: str, table: str) -> tuple[CanonRow, ...]:
     return tuple(out)
 
 
+def row_label(table: str, key: str) -> str:
+    """The Chinese label of a canonical row, for messages a person reads."""
+    for template in TEMPLATES:
+        for row in canonical_rows(template, table):
+            if row.key == key:
+                return row.label
+    return key
+
+
+def table_label(template: str, table: str) -> str:
+    """The Chinese heading of a table ('四、政府信息公开行政复议、行政诉讼情况')."""
+    for tb in schema()["templates"][template if template in TEMPLATES else "2021"]["tables"]:
+        if tb["table"] == table:
+            return tb["label"]
+    return table
+
+
 def similarity(printed: str, row: CanonRow) -> float:
     """0..1: how much of the printed label is this canonical row's label (best variant)."""
     p = comparable(printed)

@@ -111,6 +111,7 @@ class RowStream:
         # requests/active rows wait here until the table's rows are all known: then they are placed by
         # an order-preserving alignment to the canonical rows (row_alignment), not by their labels alone
         self._queued: dict[str, list[_Queued]] = {"requests": [], "active": []}
+        self._review_header_row: RawRow | None = None
 
     # -- header rows -------------------------------------------------------------
 
@@ -146,6 +147,7 @@ class RowStream:
         for j, k in colmap.items():
             h.cols[grid(j)] = k
         if kind == "review":
+            self._review_header_row = row
             for j, g in grp.items():
                 h.groups[grid(j)] = g
             if grp and not rev and len(set(grp.values())) == 1 and len(_dedupe(texts)) == 1:
@@ -309,10 +311,24 @@ class RowStream:
                 for row in result.missing:
                     self.warnings.append(f"row not found: {table}.{row.key} {row.label}")
             queued.clear()
+        self._blank_review_table()
         if self.review_done and len(self.review_done) < len(REVIEW_ROWS):
             for g in REVIEW_ROWS:
                 if g not in self.review_done:
                     self.warnings.append(f"row not found: review.{g} {_label_of(canonical_rows(self.template, 'review'), g)}")
+
+    def _blank_review_table(self) -> None:
+        """A review table whose headers came but no value row (an HTML table printed blank loses its
+        empty row): its cells are blank, so NULL, one per cell, as the schema wants; not 'not found'."""
+        h = self.headers.get("review")
+        row = self._review_header_row
+        if self.review_done or row is None or h is None or len(h.cols) < 15 or len(set(h.groups.values())) < 3:
+            return
+        blank = RawRow([""] * 15, row.document_index, row.page, row.table_index, None, None)
+        for g, k in [(g, k) for g in REVIEW_ROWS for k in REVIEW_COLS]:
+            self._emit("review", g, k, None, None, blank, None, confidence=0.9, flags=["no_cells"])
+        self.review_done = list(REVIEW_ROWS)
+        self.warnings.append("review: the table is printed without values; its 15 cells are stored blank")
 
     def _confirm(self, queued: list["_Queued"], i: int, key: str) -> bool | None:
         """Would row i at `key` make the request identities hold? (None: they cannot tell.)"""
