@@ -314,3 +314,73 @@ def test_a_review_table_printed_blank_stores_one_null_per_cell():
     assert {(c.row_key, c.col_key) for c in review} == {(g, k) for g in ("review", "litigation_direct",
                                                                           "litigation_after_review")
                                                          for k in ("upheld", "corrected", "other", "pending", "total")}
+
+
+# --- classes found on real pages (tests/fixtures/README, "row decoding") ------------------------
+
+REVIEW_ZEROS = " ".join(["0"] * 15)
+
+
+def review_cells(cells):
+    return {(c.row_key, c.col_key): c.value for c in cells if c.table_name == "review"}
+
+
+def test_pdf_review_table_with_one_glyph_per_line_headers():
+    lines = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼", "未经复议直接起诉 复议后起诉",
+             "结 结 其 尚", "结 结 其 尚 结 结 其 尚", "果 果 他 未", "总计 果 果 他 未 总 果 果 他 未 总",
+             "维 纠 结 审", "维 纠 结 审 计 维 纠 结 审 计", "持 正 果 结", "持 正 果 结 持 正 果 结",
+             " ".join(str(i) for i in range(15)), "五、存在的主要问题及改进情况"]
+    cells, _ = parse_flat_text(lines, 0, "2021")
+    got = review_cells(cells)
+    assert len(got) == 15 and got[("review", "upheld")] == 0 and got[("litigation_after_review", "total")] == 14
+    assert not any(c.table_name == "requests" for c in cells)  # 总计 of the glyph header is no requests row
+
+
+def test_pdf_review_table_with_two_glyphs_per_line_headers():
+    lines = ["四、因政府信息公开工作被申请行政复议提起行政诉讼情况", "行政复议 行政诉讼", "未经复议直接起诉 复议后起诉",
+             "结果 结果 其他 尚未 总", "维持 纠正 结果 审结 计 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总",
+             "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计", REVIEW_ZEROS, "五、存在的主要问题及改进情况"]
+    cells, _ = parse_flat_text(lines, 0, "2021")
+    assert review_cells(cells) == {(g, k): 0 for g in ("review", "litigation_direct", "litigation_after_review")
+                                   for k in ("upheld", "corrected", "other", "pending", "total")}
+
+
+def test_the_2019_60_review_section_title_names_the_new_templates():
+    from parsers.report.template import detect_template
+    template, evidence = detect_template("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", 2022)
+    assert template == "2021" and evidence
+
+
+def test_a_review_table_printed_as_headings_only_in_flat_text_stores_nulls():
+    lines = ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "结果维持", "结果纠正", "其他结果",
+             "尚未审结", "未经复议直接起诉", "复议后起诉", "五、存在的主要问题及改进情况"]
+    cells, warnings = parse_flat_text(lines, 0, "2019")
+    review = [c for c in cells if c.table_name == "review"]
+    assert len(review) == 15 and all(c.value is None for c in review)
+    # …but headings followed by numbers that cannot be read are never called blank
+    cells, _ = parse_flat_text(lines[:-1] + ["0 0 0", "五、存在的主要问题及改进情况"], 0, "2019")
+    assert not [c for c in cells if c.table_name == "review" and "no_cells" in c.flags]
+
+
+def test_a_page_served_in_traditional_characters():
+    import opencc
+    s2t = opencc.OpenCC("s2t")
+    rep = report("2019")
+    g = mc.active_grid(rep)
+    g.rows = [[s2t.convert(t) for t in row] for row in g.rows]
+    blocks = [Block("heading", s2t.convert("二、主动公开政府信息情况")), grid_block(g)]
+    cells, _ = parse_tables(blocks, 0, "2019")
+    assert {k: c.value for k, c in cells_by_key(cells).items()} == {
+        k: v for k, v in rep.values.items() if k[0] == "active"}
+    from parsers.report.template import detect_template
+    assert detect_template(s2t.convert("本年新制作数量 对外公开总数量 其他对外管理服务事项"), 2020)[0] == "2019"
+
+
+def test_a_mojibake_cell_is_never_read_as_a_number_and_its_row_is_named():
+    lines = ["二、主动公开政府信息情况", "第二十条第(一)项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数",
+             "规章", "0", "? 0", "0", "行政规范性文件", "0", "0", "0"]
+    cells, warnings = parse_flat_text(lines, 0, "2021")
+    regs = [c for c in cells if c.row_key == "regulations"]
+    assert regs and all(c.value is None and c.confidence < 0.8 for c in regs)
+    assert {c.col_key: c.value for c in cells if c.row_key == "normative_docs"} == {
+        "made": 0, "repealed": 0, "in_force": 0}

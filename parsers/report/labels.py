@@ -12,6 +12,9 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+from opencc import OpenCC  # well-kept conversion tables, instead of a hand-kept character list
 
 from ..normalize import normalize_label
 
@@ -36,9 +39,24 @@ ALIASES: tuple[tuple[str, str], ...] = (
 _NOTE = re.compile(r"\((?:因政府信息公开|单位|注)[^)]*\)")
 
 
+_T2S = OpenCC("t2s")
+
+
+def to_simplified(s: str) -> str:
+    """Traditional characters → simplified (pages served through a site's 繁體 switch or a mirror)."""
+    if s.isascii():
+        return s
+    return _t2s_short(s) if len(s) <= 256 else _T2S.convert(s)
+
+
+@lru_cache(maxsize=1 << 16)
+def _t2s_short(s: str) -> str:
+    return _T2S.convert(s)
+
+
 def clean(label: str | None) -> str:
-    """A label ready for matching: normalised, whitespace-free, aliases applied."""
-    s = normalize_label(label)
+    """A label ready for matching: normalised, simplified, whitespace-free, aliases applied."""
+    s = to_simplified(normalize_label(label))
     for wrong, right in ALIASES:
         if wrong in s:
             s = s.replace(wrong, right)

@@ -37,6 +37,7 @@ from typing import Callable, Sequence
 from rapidfuzz.distance import Indel
 
 from ..normalize import normalize_label
+from .labels import clean
 from .schema_keys import TEMPLATES, row_keys, schema
 
 # A label at least this similar to a canonical row is placed by its label.
@@ -86,7 +87,7 @@ class Alignment:
 
 def comparable(label: str | None) -> str:
     """A label reduced to what identifies it: no numbering, group headings, punctuation or spaces."""
-    s = normalize_label(label).replace("其它", "其他")
+    s = clean(label)
     s = _GROUPS.sub("", s)
     s = _NUMBER_PREFIX.sub("", s)
     return _PUNCT.sub("", s)

@@ -112,6 +112,9 @@ class RowStream:
         # an order-preserving alignment to the canonical rows (row_alignment), not by their labels alone
         self._queued: dict[str, list[_Queued]] = {"requests": [], "active": []}
         self._review_header_row: RawRow | None = None
+        self._review_numbers = False  # any number read while in the review table
+        self._review_words = 0  # review headings read (行政复议, 结果维持…)
+        self._review_printed_blank: RawRow | None = None  # flat text: the review headings ended without values
 
     # -- header rows -------------------------------------------------------------
 
@@ -173,6 +176,10 @@ class RowStream:
                     and not self.review_done):
                 self._review_values(row, list(range(len(texts))), None)  # the value row left blank
             return
+        if self.context == "review":
+            if any(t and read_value(t)[1] == "number" for t in texts):
+                self._review_numbers = True
+            self._review_words += sum(bool(labels.review_col(t) or labels.review_group(t)) for t in texts if t)
         if _is_header(texts):
             self._header_row(row)
             return
@@ -186,6 +193,8 @@ class RowStream:
         value_pos = list(range(label_end + 1, len(texts)))
         raw_label = " ".join(_dedupe(label_cells)) or None
         label = "".join(_dedupe(label_cells))
+        if self.context == "review" and _review_header_glyphs(label):
+            label = ""  # the glyphs of a vertical review header glued to the value line: no row label
         target = self._classify(label)
         if (target is None and label and self.context in self._queued and not labels.review_group(label)
                 and _carries_values(texts, value_pos) and len(label) <= 80 and "。" not in label):
@@ -211,6 +220,8 @@ class RowStream:
                     if grp and self.context == "requests":
                         self.group = grp
                     elif _SECTION.match(label) and not labels.table_of_heading(label):
+                        if self.context == "review" and not self._review_numbers and self._review_words >= 4:
+                            self._review_printed_blank = row  # headings, then the next section: no values
                         self.context = None  # 五、存在的主要问题…: the tables are over
             return
         table, key, fuzzy = target
@@ -223,6 +234,8 @@ class RowStream:
     def _classify(self, label: str) -> tuple[str, str, bool] | None:
         if not label or len(label) > 80 or "。" in label:
             return None
+        if self.context == "review" and _review_header_glyphs(label):
+            return None  # "总计 果 果 他 未 总…": a vertical review header read line by line, not 总计
         order = ("active", "requests") if self.context == "active" else ("requests", "active")
         for table in order:
             if table == "requests":
@@ -322,7 +335,10 @@ class RowStream:
         empty row): its cells are blank, so NULL, one per cell, as the schema wants; not 'not found'."""
         h = self.headers.get("review")
         row = self._review_header_row
-        if self.review_done or row is None or h is None or len(h.cols) < 15 or len(set(h.groups.values())) < 3:
+        full_grid = row is not None and h is not None and len(h.cols) >= 15 and len(set(h.groups.values())) == 3
+        if not full_grid:
+            row = self._review_printed_blank
+        if self.review_done or self._review_numbers or row is None:
             return
         blank = RawRow([""] * 15, row.document_index, row.page, row.table_index, None, None)
         for g, k in [(g, k) for g in REVIEW_ROWS for k in REVIEW_COLS]:
@@ -562,6 +578,14 @@ class _Queued:
     raw_label: str | None
     data: bool  # carries values (only such a row may be placed by its place alone)
     header: "_Header | None"  # the column map in force when the row was read
+
+
+_REVIEW_HEADER_CHARS = set("结果维持纠正其他尚未审总计数")
+
+
+def _review_header_glyphs(label: str) -> bool:
+    s = labels.clean(label)
+    return len(s) >= 3 and set(s) <= _REVIEW_HEADER_CHARS and s != "总计"
 
 
 def _carries_values(texts: list[str], value_pos: list[int]) -> bool:
