@@ -51,3 +51,16 @@ def test_headlines_prose_fallback_and_doubts(tmp_path):
     assert (p["new_requests"], p["granted"], p["refused"], p["reviews"], p["lawsuits"]) == (7, 5, 2, 0, None)
     assert (p["figures_from"], p["unable"], p["uncertain_values"]) == ("prose", None, 0)
     assert rows[3]["figures_from"] is None and rows[3]["new_requests"] is None
+
+
+def test_missing_rows_are_counted_and_named(tmp_path):
+    import json
+    db = _db(tmp_path)
+    db["reports"].update(1, {"parse_warnings_json": json.dumps([
+        "agency unknown",
+        "row not found: requests.partly_granted 三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "table not found: review 四、政府信息公开行政复议、行政诉讼情况"], ensure_ascii=False)})
+    rows = {r["report_id"]: r for r in db.query("select * from report_summary")}
+    assert rows[1]["missing_rows"] == 2
+    assert "requests.partly_granted" in rows[1]["missing_rows_list"] and "部分公开" in rows[1]["missing_rows_list"]
+    assert rows[2]["missing_rows"] == 0 and rows[2]["missing_rows_list"] is None

@@ -202,6 +202,22 @@ def test_report_page_shows_the_three_tables(server, built, db):
     assert server.get("/-/nianbao/report/999999")[0] == 404
 
 
+def test_report_page_names_a_row_the_parser_did_not_find(server, built, db):
+    rid = built.report_ids["kunming_hr_2021"]
+    before = db.execute("select parse_warnings_json from reports where id = ?", [rid]).fetchone()[0]
+    missing = "row not found: requests.partly_granted 三、本年度办理结果（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    try:
+        with db.conn:
+            db.execute("update reports set parse_warnings_json = ? where id = ?",
+                       [json.dumps([missing], ensure_ascii=False), rid])
+        html = server.get(f"/-/nianbao/report/{rid}")[2].decode()
+        assert 'id="missing-rows"' in html and "requests.partly_granted" in html and "部分公开" in html
+    finally:
+        with db.conn:
+            db.execute("update reports set parse_warnings_json = ? where id = ?", [before, rid])
+    assert 'id="missing-rows"' not in server.get(f"/-/nianbao/report/{rid}")[2].decode()
+
+
 def test_replay_serves_archived_bytes_with_their_content_type(server, built, db):
     for label in ("henan_sports_2018", "henan_sports_2021", "liulin_2021"):
         for doc_id, warc_file, offset, fmt in db.execute(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from . import checks, labels
 from ..model import Block
 from ..normalize import normalize_text, parse_number
-from .row_alignment import align, canonical_rows
+from .row_alignment import align, canonical_rows, is_subtotal
 from .schema_keys import REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS, col_keys, is_schema_cell
 
 
@@ -302,7 +302,7 @@ class RowStream:
             placed_rows = [p for p in result.placements if p.key]
             for q, p in zip(queued, result.placements):
                 if p.key is None:
-                    if q.data:
+                    if q.data and not is_subtotal(q.label):  # a subtotal is no row of the template
                         maybe = f" (could be {' or '.join(_label_of(canon, k) for k in p.candidates)})" \
                             if p.candidates else ""
                         self.warnings.append(f"row not placed: {table} printed row “{q.raw_label}”{maybe}; "
