@@ -384,3 +384,39 @@ def test_a_mojibake_cell_is_never_read_as_a_number_and_its_row_is_named():
     assert regs and all(c.value is None and c.confidence < 0.8 for c in regs)
     assert {c.col_key: c.value for c in cells if c.row_key == "normative_docs"} == {
         "made": 0, "repealed": 0, "in_force": 0}
+
+
+def test_a_wrong_placement_is_never_sure_over_many_random_damaged_tables():
+    """Rows dropped, labels garbled or cut, subtotals inserted: whatever the aligner places wrongly it
+    places by order (flagged), never as a sure label match."""
+    from parsers.report import labels as lab
+    from parsers.report.row_alignment import SURE
+    rng = random.Random(11)
+    canon = [r for r in REQUESTS_2021 if not r.optional]
+    wrong_sure = placed = 0
+    for _ in range(300):
+        rows = [(r.key, r.label.split(" ")[-1]) for r in canon if rng.random() > 0.15]
+        printed = []
+        for key, text in rows:
+            roll = rng.random()
+            if roll < 0.15:
+                text = "□" * rng.randint(2, 8)  # unreadable
+            elif roll < 0.3:
+                cut = rng.randint(1, max(1, len(text) // 2))
+                start = rng.randint(0, len(text) - cut)
+                text = text[:start] + text[start + cut:]  # characters dropped
+            printed.append((key, text))
+            if rng.random() < 0.05:
+                printed.append((None, "小计"))
+        hints = []
+        for _key, text in printed:
+            m = lab.request_row(text)
+            hints.append(m.key if m and not m.fuzzy else None)
+        result = align([t for _k, t in printed], REQUESTS_2021, hints=hints)
+        for (truth, _t), p in zip(printed, result.placements):
+            if p.key is None:
+                continue
+            placed += 1
+            if p.key != truth and not p.by_order and p.score >= SURE:
+                wrong_sure += 1
+    assert placed > 3000 and wrong_sure == 0

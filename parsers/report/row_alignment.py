@@ -61,6 +61,7 @@ class CanonRow:
     key: str
     label: str  # the schema's Chinese label, as a person reads it
     variants: tuple[str, ...]  # comparable forms (see `comparable`)
+    number: str | None = None  # its number in the template ('2.', '(二)', '一、')
     optional: bool = False  # another template's row: taken if printed, never reported missing
     alternative_of: tuple[str, ...] = ()  # rows this one stands in for (2019 （六）其他处理 ≡ 2021's three)
 
@@ -146,7 +147,7 @@ def canonical_rows(template: str, table: str) -> tuple[CanonRow, ...]:
         if table == "requests" and k == "other":
             alt = three
         out.append(CanonRow(k, labels[k], _variants(labels[k]) + _EXTRA_VARIANTS.get(k, ()),
-                            optional=k not in mine, alternative_of=alt))
+                            number=numbering(labels[k].split(" ")[-1]), optional=k not in mine, alternative_of=alt))
     return tuple(out)
 
 
@@ -167,12 +168,30 @@ def table_label(template: str, table: str) -> str:
     return table
 
 
+def numbering(label: str | None) -> str | None:
+    """The row's own number as printed ('2.', '(二)', '一、'), after any group heading."""
+    m = _NUMBER_PREFIX.match(_GROUPS.sub("", clean(label)))
+    if not m:
+        return None
+    last = re.findall(r"[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+", m.group(0))
+    return last[-1] if last else None
+
+
+# The template numbers its rows: a printed number that agrees is a small piece of evidence
+# (it breaks ties between rows whose words overlap, e.g. the two 其他处理 rows ending alike).
+_NUMBER_BONUS = 0.06
+
+
 def similarity(printed: str, row: CanonRow) -> float:
     """0..1: how much of the printed label is this canonical row's label (best variant)."""
     p = comparable(printed)
     if not p:
         return 0.0
-    return max(Indel.normalized_similarity(p, v) for v in row.variants)
+    s = max(Indel.normalized_similarity(p, v) for v in row.variants)
+    n = numbering(printed)
+    if n is not None and n == row.number:
+        s = min(1.0, s + _NUMBER_BONUS)
+    return s
 
 
 def align(printed: Sequence[str], canon: Sequence[CanonRow], *,
@@ -277,8 +296,14 @@ def _settle_doubts(placements: list[Placement], placed: dict[int, int], sim: lis
     identities accept exactly one of the tied places; otherwise it is left out, its
     candidates named.
     """
-    sure = sorted((i, j) for i, j in placed.items() if sim[i][j] >= SURE)
-    unsure = sorted(i for i, j in placed.items() if sim[i][j] < SURE)
+    def is_sure(i: int, j: int) -> bool:
+        if sim[i][j] >= 1.0:
+            return True  # named by its keywords
+        rival = max((sim[i][c] for c in range(len(canon)) if c != j), default=0.0)
+        return sim[i][j] >= SURE and sim[i][j] - rival >= _TIE_MARGIN
+
+    sure = sorted((i, j) for i, j in placed.items() if is_sure(i, j))
+    unsure = sorted(i for i, j in placed.items() if not is_sure(i, j))
     for i in unsure:
         j = placed[i]
         lo = max((sj for si, sj in sure if si < i), default=-1)
