@@ -420,3 +420,13 @@ def test_a_wrong_placement_is_never_sure_over_many_random_damaged_tables():
             if p.key != truth and not p.by_order and p.score >= SURE:
                 wrong_sure += 1
     assert placed > 3000 and wrong_sure == 0
+
+
+def test_a_change_written_with_a_sign_word_is_read_with_its_sign_and_flagged():
+    lines = ["二、主动公开政府信息情况", "第二十条第(五)项", "信息内容", "上一年项目数量", "本年增/减", "处理决定数量",
+             "行政许可", "37", "减3", "1125", "其他对外管理服务事项", "4", "增加2", "0"]
+    cells, _ = parse_flat_text(lines, 0, "2019")
+    by = {(c.row_key, c.col_key): c for c in cells}
+    assert by[("licensing", "change")].value == -3 and "sign_word" in by[("licensing", "change")].flags
+    assert (by[("licensing", "prev_items")].value, by[("licensing", "decisions")].value) == (37, 1125)
+    assert by[("other_services", "change")].value == 2

@@ -61,14 +61,25 @@ class RawRow:
 _VALUE_WITH_UNIT = re.compile(r"^([+\-−]?\d[\d,，]*(?:\.\d+)?)\s*(?:件|条|个|项|次|人次|万元|元)?$")
 
 
+# A change written with a word for its sign, as 本年增/减 cells sometimes are: "减3", "增加2".
+_SIGN_WORD = re.compile(r"^(增加|增|减少|減少|减|減)(\d[\d,，]*(?:\.\d+)?)$")
+
+
 def read_value(text: str | None) -> tuple[int | float | None, str, list[str]]:
     """(value, status, flags) of one cell; status as in parse_number."""
     value, status = parse_number(text)
     if status == "unparsed":
-        m = _VALUE_WITH_UNIT.match(normalize_text(text).replace(" ", ""))
+        compact = normalize_text(text).replace(" ", "")
+        m = _VALUE_WITH_UNIT.match(compact)
         if m:
             value, status = parse_number(m.group(1))
             return value, status, ["unit_stripped"]
+        m = _SIGN_WORD.match(compact)
+        if m:
+            value, status = parse_number(m.group(2))
+            if status == "number" and m.group(1)[0] in "减減":
+                value = -value  # type: ignore[operator]
+            return value, status, ["sign_word"]
     return value, status, []
 
 
