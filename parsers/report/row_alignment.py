@@ -184,11 +184,13 @@ _NUMBER_BONUS = 0.06
 
 def similarity(printed: str, row: CanonRow) -> float:
     """0..1: how much of the printed label is this canonical row's label (best variant)."""
-    p = comparable(printed)
+    return _similarity(comparable(printed), numbering(printed), row)
+
+
+def _similarity(p: str, n: str | None, row: CanonRow) -> float:
     if not p:
         return 0.0
     s = max(Indel.normalized_similarity(p, v) for v in row.variants)
-    n = numbering(printed)
     if n is not None and n == row.number:
         s = min(1.0, s + _NUMBER_BONUS)
     return s
@@ -218,6 +220,7 @@ def align(printed: Sequence[str], canon: Sequence[CanonRow], *,
     sim = [[0.0] * m for _ in range(n)]
     for i, text in enumerate(printed):
         sub = is_subtotal(text)
+        p, num = comparable(text), numbering(text)
         for j, row in enumerate(canon):
             if sub:
                 sim[i][j] = -1.0
@@ -226,7 +229,7 @@ def align(printed: Sequence[str], canon: Sequence[CanonRow], *,
             elif binding[i]:
                 sim[i][j] = -1.0
             else:
-                sim[i][j] = similarity(text, row)
+                sim[i][j] = _similarity(p, num, row)
 
     def weight(i: int, j: int) -> float:
         s = sim[i][j]
