@@ -430,3 +430,15 @@ def test_a_change_written_with_a_sign_word_is_read_with_its_sign_and_flagged():
     assert by[("licensing", "change")].value == -3 and "sign_word" in by[("licensing", "change")].flags
     assert (by[("licensing", "prev_items")].value, by[("licensing", "decisions")].value) == (37, 1125)
     assert by[("other_services", "change")].value == 2
+
+
+def test_an_active_row_with_an_unreadable_label_is_placed_by_its_place():
+    rep = report("2019")
+    g = mc.active_grid(rep)
+    r = next(i for i, row in enumerate(g.rows) if row[0] == "行政处罚")
+    g.rows[r] = ["行□□罚"] + g.rows[r][1:]
+    cells, warnings = parse_tables([Block("heading", "二、主动公开政府信息情况"), grid_block(g)], 0, "2019")
+    by = cells_by_key(cells)
+    penalty = [c for k, c in by.items() if k[1] == "penalty"]
+    assert penalty and all("placed_by_order" in c.flags or "fuzzy_label" in c.flags for c in penalty)
+    assert {k: c.value for k, c in by.items()} == {k: v for k, v in rep.values.items() if k[0] == "active"}
