@@ -239,6 +239,8 @@ class RowStream:
         self.context = table
         if table == "requests":
             self.last_request = key
+            if key in ("other", "other_other", "other_no_correction", "other_no_fee"):
+                self.group = "other"  # a bare 其他 after these is （六）其他处理's 3.其他
         self._queued[table].append(_Queued(row, label, key, fuzzy, value_pos, raw_label,
                                            _carries_values(texts, value_pos), self._header_now(table)))
 
