@@ -3,7 +3,8 @@
 One result per check per report. A check passes only when every cell it
 needs is a number and every identity holds; when cells are missing (blank,
 "—", not found) it is recorded as not evaluable (`passed=None`) and the
-detail names the missing cells. Failing identities are named cell by cell.
+detail says why: a row not found is named with its Chinese label, then cells
+not found, then blank cells. Failing identities are named cell by cell.
 """
 from __future__ import annotations
 

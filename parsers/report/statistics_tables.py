@@ -1,9 +1,13 @@
 """Statistics tables (二 active, 三 requests, 四 review) → keyed cells.
 
-Rows are matched by their labels, never by position, and columns by their
-headers. Rows are read as one stream across all tables of a document, so a
-table cut by a page break (arriving as two tables) continues with the header
-and the row group it had. Where no header says which column a value is in
+Rows are placed by the template's structure: the printed rows of the requests
+and active tables wait until the table is read, then an order-preserving
+alignment to the canonical rows (`row_alignment`) places them, label
+similarity the score and order the constraint; a row its label cannot name is
+placed by its place only when nothing else fits there, and is flagged
+(`placed_by_order`). Columns are placed by their headers. Rows are read as one
+stream across all tables of a document, so a table cut by a page break
+(arriving as two tables) continues with the header and the row group it had. Where no header says which column a value is in
 (a continuation without headers, text split into rows), values are placed by
 the schema's column order, and only when their count fits; otherwise the cells
 are flagged instead of guessed.
