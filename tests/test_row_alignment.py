@@ -442,3 +442,11 @@ def test_an_active_row_with_an_unreadable_label_is_placed_by_its_place():
     penalty = [c for k, c in by.items() if k[1] == "penalty"]
     assert penalty and all("placed_by_order" in c.flags or "fuzzy_label" in c.flags for c in penalty)
     assert {k: c.value for k, c in by.items()} == {k: v for k, v in rep.values.items() if k[0] == "active"}
+
+
+def test_a_table_printed_twice_keeps_its_first_copy_whole():
+    rep, other = report(seed=3), report(seed=4)
+    blocks = [Block("heading", "三、收到和处理政府信息公开申请情况"), grid_block(requests_grid(rep)),
+              grid_block(requests_grid(other))]
+    cells, warnings = parse_tables(blocks, 0, "2021")
+    assert {k: c.value for k, c in cells_by_key(cells).items()} == request_values(rep)

@@ -228,6 +228,8 @@ def align(printed: Sequence[str], canon: Sequence[CanonRow], *,
                 sim[i][j] = 1.0
             elif binding[i]:
                 sim[i][j] = -1.0
+            elif hints[i]:
+                sim[i][j] = 0.0  # its words name a row another row names too: elsewhere only its place counts
             else:
                 sim[i][j] = _similarity(p, num, row)
 
@@ -237,7 +239,8 @@ def align(printed: Sequence[str], canon: Sequence[CanonRow], *,
             return float("-inf")
         if s >= MIN_LABEL:
             return s
-        return _ORDER_SCORE if data[i] else float("-inf")
+        # by its place alone: only a row with values, and never onto the other template's rows
+        return _ORDER_SCORE if data[i] and not canon[j].optional else float("-inf")
 
     # score[i][j]: best total aligning printed[:i] with canon[:j]
     neg = float("-inf")
@@ -251,8 +254,8 @@ def align(printed: Sequence[str], canon: Sequence[CanonRow], *,
         for j in range(1, m + 1):
             w = weight(i - 1, j - 1)
             best, how = (score[i - 1][j - 1] + w, 0) if w != neg else (neg, 0)
-            # prefer matching over skipping on equal totals only when the match adds something
-            if score[i - 1][j] > best or best == neg:
+            # on equal totals leave the later printed row out: a table printed twice keeps its first copy
+            if score[i - 1][j] >= best or best == neg:
                 best, how = score[i - 1][j], 1
             if score[i][j - 1] > best:
                 best, how = score[i][j - 1], 2

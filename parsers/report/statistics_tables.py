@@ -125,7 +125,7 @@ class RowStream:
         self._seen: set[tuple[str, str, str]] = set()
         # requests/active rows wait here until the table's rows are all known: then they are placed by
         # an order-preserving alignment to the canonical rows (row_alignment), not by their labels alone
-        self._queued: dict[str, list[_Queued]] = {"requests": [], "active": []}
+        self._queued: dict[str, list[_Queued]] = {"active": [], "requests": []}
         self._review_header_row: RawRow | None = None
         self._review_numbers = False  # any number read while in the review table
         self._review_words = 0  # review headings read (行政复议, 结果维持…)
@@ -346,6 +346,8 @@ class RowStream:
             for g in REVIEW_ROWS:
                 if g not in self.review_done:
                     self.warnings.append(f"row not found: review.{g} {_label_of(canonical_rows(self.template, 'review'), g)}")
+        # cells in the report's table order (二, 三, 四), each table in printed order, as readers expect
+        self.cells.sort(key=lambda c: _TABLE_ORDER.get(c.table_name, len(_TABLE_ORDER)))
 
     def _blank_review_table(self) -> None:
         """A review table whose headers came but no value row (an HTML table printed blank loses its
@@ -597,6 +599,7 @@ class _Queued:
     header: "_Header | None"  # the column map in force when the row was read
 
 
+_TABLE_ORDER = {"active": 0, "requests": 1, "review": 2}
 _REVIEW_HEADER_CHARS = set("结果维持纠正其他尚未审总计数")
 
 
