@@ -2,7 +2,8 @@
 
 Every file goes through `parsers.extract.extract` and `parsers.report.parse_report`;
 each truth cell counts (blank cells included: a NULL must come back NULL). Prints
-cell accuracy per template and per format, template accuracy, check agreement,
+cell accuracy per template, per format and per variation class (`class:NAME`; the
+real-producer classes also per format, `class:NAME/FORMAT`), template accuracy, check agreement,
 metadata accuracy (agency, year, level, region), and how many wrong cells the
 parser did not flag ("silent wrong": a wrong value with no flag; the goal is 0).
 
@@ -27,7 +28,10 @@ from parsers.extract import extract  # noqa: E402
 from parsers.model import Document  # noqa: E402
 from parsers.report import parse_report  # noqa: E402
 
-BORN_DIGITAL = ("html", "docx", "pdf", "doc", "wps", "xls", "xlsx", "flat", "cells", "colmajor", "seed")
+BORN_DIGITAL = ("html", "wordhtml", "docx", "pdf", "doc", "wps", "xls", "xlsx", "flat", "cells", "colmajor", "seed")
+# Variation classes of real producers' layouts (tests/corpus/README.md): also reported per format.
+PRODUCER_CLASSES = ("vertical_header", "rotated_header", "wrapped_space", "missing_chars", "hybrid_other",
+                    "prose_above", "shaded_prose", "repeated_header", "missing_rules", "blank_review", "agency_line")
 
 
 # Flags that describe a value rather than doubt it.
@@ -73,7 +77,9 @@ def evaluate(only: str | None = None, show_misses: bool = False, workers: int = 
         flags = {f"{c.table_name}.{c.row_key}.{c.col_key}": c.flags for c in parsed.cells}
         fmt = truth["format"]
         groups = (f"template:{truth['template']}", f"format:{fmt}",
-                  "born_digital" if fmt in BORN_DIGITAL else "scanned", "all")
+                  "born_digital" if fmt in BORN_DIGITAL else "scanned", "all") + tuple(
+            f"class:{v}" for v in truth.get("variations", [])) + tuple(
+            f"class:{v}/{fmt}" for v in truth.get("variations", []) if v in PRODUCER_CLASSES)
         for key, want in truth["cells"].items():
             ok = key in got and _same(got[key], want)
             for g in groups:

@@ -97,8 +97,20 @@ def table_grid(table: lxml.html.HtmlElement) -> list[list[Cell]]:
             merged = rs > 1 or cs > 1
             row.append(Cell(text=text, row_span=rs, col_span=cs, origin=origin if merged else None))
         grid.append(row)
-    # Drop rows that are entirely empty and carry no cell of their own (spacer rows).
-    return [row for row in grid if any(c.text for c in row)] or grid
+    # Drop spacer rows: empty rows of at most one cell of their own, or Word's zero-height row of
+    # borderless cells after the last row. An empty row of real cells stays: a table printed blank
+    # (no reviews this year) is still a table of empty cells, each NULL, not a missing table.
+    return [row for r, row in enumerate(grid) if any(c.text for c in row) or not _spacer(trs[r], row, r)] or grid
+
+
+def _spacer(tr, row: list[Cell], r: int) -> bool:
+    own = [c for c, cell in enumerate(row) if cell.origin is None or cell.origin == (r, c)]
+    if len(own) <= 1:
+        return True
+    if str(tr.get("height", "")).strip() in ("0", "0px"):
+        return True
+    styles = [(td.get("style") or "").replace(" ", "").lower() for td in cells_of(tr)]
+    return all("border:none" in st for st in styles) and not any("border-" in st for st in styles)
 
 
 def join_grids(first: list[list[Cell]], second: list[list[Cell]]) -> list[list[Cell]]:

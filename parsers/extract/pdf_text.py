@@ -20,6 +20,7 @@ class Glyph:
     x1: float
     y1: float
     text: str
+    angle: float = 0.0  # direction the text runs, degrees counterclockwise on the upright page (90: upwards)
 
     @property
     def size(self) -> float:
@@ -91,12 +92,28 @@ def _line(glyphs: list[Glyph]) -> Line:
                 max(g.y1 for g in glyphs), text, size)
 
 
+def turn_upright(glyphs: list[Glyph]) -> list[Glyph]:
+    """Rotated text (a narrow header cell printed sideways) turned so that it runs left to right, lines
+    top to bottom: text running up (90°) reads bottom to top, its lines left to right; text running
+    down (270°) top to bottom, its lines right to left. Upright glyphs are returned as they are."""
+    turned = sum(1 for g in glyphs if 45 <= g.angle % 360 < 315)
+    if not glyphs or 2 * turned <= len(glyphs):
+        return glyphs
+    up = sum(1 for g in glyphs if 45 <= g.angle % 360 < 135)
+    if 2 * up > len(glyphs):
+        return [Glyph(g.y0, -g.x1, g.y1, -g.x0, g.text) for g in glyphs]
+    down = sum(1 for g in glyphs if 225 <= g.angle % 360 < 315)
+    if 2 * down > len(glyphs):
+        return [Glyph(-g.y1, g.x0, -g.y0, g.x1, g.text) for g in glyphs]
+    return glyphs  # upside down or mixed: leave the order to the boxes
+
+
 def cell_text(glyphs: list[Glyph]) -> str:
     """Text of one table cell: its lines glued without breaks (wrapped labels and numbers)."""
     from .pdf_grid import join_text
 
     text = ""
-    for row in group_rows(glyphs):
+    for row in group_rows(turn_upright(glyphs)):
         line = _line(row).text
         text = join_text(text, line)
     return collapse_spaces_cjk(text)
