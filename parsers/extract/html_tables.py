@@ -13,7 +13,7 @@ import lxml.html
 from collections.abc import Callable
 
 from ..model import Block, Cell, table_text
-from ..normalize import collapse_spaces_cjk, normalize_text
+from ..normalize import collapse_spaces_cjk, normalize_text, parse_number
 
 _BREAKING = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_SPAN = 200  # rowspan="9999" in sloppy markup must not allocate millions of slots
@@ -114,11 +114,16 @@ def _spacer(tr, row: list[Cell], r: int) -> bool:
 
 
 def join_grids(first: list[list[Cell]], second: list[list[Cell]]) -> list[list[Cell]]:
-    """Append `second` below `first`, dropping a header row the split repeated."""
+    """Append `second` below `first`, dropping the header rows the split repeated."""
     offset = len(first)
-    if second and first and [c.text for c in second[0]] == [c.text for c in first[0]]:
-        second = second[1:]
-        offset -= 1
+    repeated = 0
+    while (repeated < min(len(first), len(second) - 1)
+           and [c.text for c in second[repeated]] == [c.text for c in first[repeated]]
+           and not any(parse_number(c.text)[1] == "number" for c in second[repeated])):
+        repeated += 1
+    if repeated:
+        second = second[repeated:]
+        offset -= repeated
     shifted = []
     for r, row in enumerate(second):
         new_row = []

@@ -75,6 +75,7 @@ class PageInfo:
     aligned: list = field(default_factory=list)
     glyphs: list[Glyph] = field(default_factory=list)  # text outside ruled tables (table pages only)
     garbled: bool = False  # a text layer that decodes to garbage (not just an image without text)
+    ocr: bool = False  # its glyphs came from OCR (estimated boxes)
     layout: tuple[list[Glyph], list[Segment]] | None = None  # layout objects of a table page, until built
 
 
@@ -158,7 +159,7 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
             rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
             continue
         for region in table.regions:
-            region.text = cell_text(buckets.get(id(region), []))
+            region.text = cell_text(buckets.get(id(region), []), apart=cleanup is None)
             if cleanup is not None:
                 region.text = cleanup(region.text)
         table, prose = peel_prose_rows(table)
@@ -168,8 +169,9 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
         elif table is not None:
             rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
     info.tables = [t for t in kept if any(r.text for r in t.regions)]
-    info.lines = glyphs_to_lines(rest)
+    info.lines = glyphs_to_lines(rest, apart=cleanup is None)
     info.glyphs = rest
+    info.ocr = cleanup is not None
 
 
 def _bucket(glyphs: list[Glyph], tables: list[TablePart]) -> tuple[list[Glyph], dict[int, list[Glyph]]]:
@@ -340,7 +342,7 @@ def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> 
         if p.kind == "table" and p.glyphs:
             # Borderless tables (text outside ruled ones): cut text at narrower gaps (cell padding), then
             # align columns.
-            p.aligned = find_aligned_tables(glyphs_to_lines(p.glyphs, gap=0.6))
+            p.aligned = find_aligned_tables(glyphs_to_lines(p.glyphs, gap=0.6, apart=not p.ocr))
             if p.aligned:
                 boxes = [t.bbox for t in p.aligned]
                 p.lines = glyphs_to_lines([g for g in p.glyphs if not any(

@@ -40,7 +40,7 @@ SEED = 20260101
 sys.path.insert(0, str(HERE.parents[1]))
 
 from parsers.report.schema_keys import (APPLICANT_COLS, REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS,  # noqa: E402
-                                 col_keys, is_schema_cell, outcome_rows, row_keys)
+                                 col_keys, outcome_rows, row_keys)
 
 AGENCIES = [
     ("清河县柳林镇人民政府", "河北省邢台市清河县", "town"), ("汾阳市杨家庄镇人民政府", "山西省吕梁市汾阳市", "town"),
@@ -170,8 +170,9 @@ def make_values(rng: random.Random, template: str, inconsistent: bool,
     return v
 
 
-def truth_checks(values: dict, template: str) -> dict[str, bool | None]:
-    """The checks by plain arithmetic on the true values (None when a cell is blank)."""
+def truth_checks(values: dict, template: str, rows: list[str] | None = None) -> dict[str, bool | None]:
+    """The checks by plain arithmetic on the true values (None when a cell is blank); `rows`: the request
+    rows printed, when they are not the template's own (a hybrid report)."""
     def get(t, r, c):
         return values.get((t, r, c))
 
@@ -187,6 +188,10 @@ def truth_checks(values: dict, template: str) -> dict[str, bool | None]:
         return None if any(r is None for r in results) else True
 
     outcomes = outcome_rows(template)
+    request_keys = row_keys(template, "requests")
+    if rows is not None:
+        request_keys = rows
+        outcomes = rows[rows.index("granted"):rows.index("total_processed")]
     return {
         "requests_balance": verdict([([get("requests", "new", c), get("requests", "carried_in", c)],
                                       [get("requests", "total_processed", c), get("requests", "carried_over", c)])
@@ -194,7 +199,7 @@ def truth_checks(values: dict, template: str) -> dict[str, bool | None]:
         "requests_outcomes_sum": verdict([([get("requests", "total_processed", c)],
                                            [get("requests", r, c) for r in outcomes]) for c in REQUEST_COLS]),
         "requests_row_total": verdict([([get("requests", r, "total")], [get("requests", r, c) for c in APPLICANT_COLS])
-                                       for r in row_keys(template, "requests")]),
+                                       for r in request_keys]),
         "review_total": verdict([([get("review", g, "total")], [get("review", g, c) for c in REVIEW_COLS[:4]])
                                  for g in REVIEW_ROWS]),
     }
@@ -913,9 +918,10 @@ def truth(rep: Report) -> dict:
         cells["prose.fees_yuan.value"] = 0
         checks: dict = {}
     else:
-        # A hybrid report's 2019 row has no key in its own template: it is not a cell of the truth.
-        cells = {f"{t}.{r}.{c}": v for (t, r, c), v in rep.values.items() if is_schema_cell(rep.template, t, r, c)}
-        checks = truth_checks({k: v for k, v in rep.values.items() if is_schema_cell(rep.template, *k)}, rep.template)
+        # A hybrid report's 2019 row keeps the 2019 key (the number is printed; nothing splits it into the
+        # 2021 rows), and its checks add up the rows it prints.
+        cells = {f"{t}.{r}.{c}": v for (t, r, c), v in rep.values.items()}
+        checks = truth_checks(rep.values, rep.template, request_rows(rep))
     return {"file": rep.name + EXT[rep.fmt], "format": rep.fmt, "template": rep.template, "year": rep.year,
             "agency": rep.agency, "region": rep.region, "level": rep.level, "variations": rep.variations,
             "cells": cells, "checks": checks}
