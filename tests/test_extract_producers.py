@@ -164,3 +164,25 @@ def test_prose_rows_peeled_off_a_table_but_its_title_row_kept():
     assert [r.text for r in prose] == [part.regions[0].text, "三、收到和处理政府信息公开申请情况"]
     assert table is not None and table.n_rows == 3 and table.regions[0].text == "第二十条第（一）项"
     assert table.regions[0].r0 == 0 and table.bbox == (0, 100, 400, 250)
+
+
+def test_character_spilling_out_of_a_narrow_cell_stays_in_it():
+    """A vertical header character wider than its narrow column spills over the rule on its right (its
+    centre lies in the label cell): it belongs to the cell it starts in."""
+    from parsers.extract.pdf import PageInfo, build_page
+    from parsers.extract.pdf_grid import Segment
+
+    xs, ys = [0, 8, 100, 130, 160], [200, 170, 140]
+    segments = [Segment(xs[0], y, xs[-1], y) for y in ys] + [Segment(x, ys[-1], x, ys[0]) for x in xs]
+    # a second data row so that the grid is a table: "1" and "2" under the number columns
+    glyphs = [Glyph(3, 180, 14, 191, "办"), Glyph(3, 150, 14, 161, "理")]  # centres at 8.5: past the rule
+    glyphs += [Glyph(16 + 9 * k, 180, 25 + 9 * k, 189, ch) for k, ch in enumerate("1.属于国家秘密")]
+    glyphs += [Glyph(16 + 9 * k, 150, 25 + 9 * k, 159, ch) for k, ch in enumerate("2.其他")]
+    glyphs += [Glyph(110, 180, 115, 189, "3"), Glyph(140, 180, 145, 189, "4"), Glyph(110, 150, 115, 159, "5"),
+               Glyph(140, 150, 145, 159, "6")]
+    info = PageInfo(0, 200, 300, "", 10, 0, kind="table")
+    build_page(info, glyphs, segments)
+    (table,) = info.tables
+    texts = {(reg.r0, reg.c0): reg.text for reg in table.regions}
+    assert texts[(0, 0)] == "办" and texts[(1, 0)] == "理"
+    assert texts[(0, 1)] == "1.属于国家秘密" and texts[(1, 1)] == "2.其他"
