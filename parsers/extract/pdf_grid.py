@@ -66,6 +66,10 @@ class TablePart:
     def n_cols(self) -> int:
         return len(self.col_edges) - 1
 
+    def column(self, x: float) -> int:
+        """The grid column holding x (clamped to the table)."""
+        return min(max(bisect_right(self.col_edges, x) - 1, 0), self.n_cols - 1)
+
     def locate(self, x: float, y: float) -> Region | None:
         """The region containing point (x, y), if any."""
         if not (self.col_edges[0] <= x <= self.col_edges[-1] and self.row_edges[-1] <= y <= self.row_edges[0]):

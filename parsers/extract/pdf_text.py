@@ -78,14 +78,15 @@ def _solid(g: Glyph) -> bool:
 
 
 def _overlaps(spans: list[tuple[float, float]], g: Glyph) -> bool:
-    """Does `g` cover more than half of a glyph already in the row (or that glyph more than half of g)?"""
-    if not _solid(g):
+    """Does `g` cover more than half of a glyph already in the row (or that glyph more than half of g)?
+    Glyphs of one line do not overlap, so only the neighbours in x order need a look."""
+    if len(g.text) != 1 or g.text.isspace():
         return False
     k = bisect_left(spans, (g.x0, g.x1))
-    width = g.x1 - g.x0
-    for x0, x1 in spans[max(k - 2, 0):k + 2]:
-        overlap = min(x1, g.x1) - max(x0, g.x0)
-        if overlap > 0.5 * max(min(width, x1 - x0), 0.1):
+    gx0, gx1 = g.x0, g.x1
+    for x0, x1 in spans[k - 1 if k else 0:k + 1]:
+        overlap = (x1 if x1 < gx1 else gx1) - (x0 if x0 > gx0 else gx0)
+        if overlap > 0 and overlap > 0.5 * max(min(gx1 - gx0, x1 - x0), 0.1):
             return True
     return False
 

@@ -25,6 +25,18 @@ def _lines(glyphs: list[Glyph]) -> list[Line]:
     return sorted(glyphs_to_lines(glyphs, gap=1e9), key=lambda line: -line.yc)
 
 
+def _tall(glyphs: list[Glyph]) -> bool:
+    """Do the glyphs stand on more than one line?"""
+    if len(glyphs) < 2:
+        return False
+    first = glyphs[0]
+    low = high = (first.y0 + first.y1) / 2
+    for g in glyphs:
+        yc = (g.y0 + g.y1) / 2
+        low, high = min(low, yc), max(high, yc)
+    return high - low > 0.6 * first.size
+
+
 def missing_rules(table: TablePart, glyphs_of: dict[int, list[Glyph]]) -> list[Segment]:
     """Horizontal segments where rows of `table` lack the rule between them (`glyphs_of`: region id -> glyphs)."""
     out: list[Segment] = []
@@ -33,8 +45,8 @@ def missing_rules(table: TablePart, glyphs_of: dict[int, list[Glyph]]) -> list[S
         if reg.r1 - reg.r0 == 1:
             by_row.setdefault(reg.r0, []).append(reg)
     for regs in by_row.values():
-        if len(regs) < 3:
-            continue
+        if len(regs) < 3 or sum(1 for reg in regs if _tall(glyphs_of.get(id(reg), []))) < 2:
+            continue  # the common case, cheaply: at most one cell of the row holds more than one line
         lines = {id(reg): _lines(glyphs_of.get(id(reg), [])) for reg in regs}
         stacked = [ls for ls in lines.values()
                    if len(ls) >= 2 and all(parse_number(line.text)[1] in _VALUE_KINDS for line in ls)]
