@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from parse_accuracy import CORPUS, evaluate  # noqa: E402
+from parse_accuracy import CORPUS, PRODUCER_CLASSES, evaluate  # noqa: E402
 
 FLOORS = json.loads((ROOT / "tests" / "corpus" / "floors.json").read_text(encoding="utf-8"))
 
@@ -27,7 +27,11 @@ def test_corpus_is_large_enough_and_covers_every_format():
     truths = [json.loads(p.read_text(encoding="utf-8")) for p in CORPUS.glob("*.json")]
     assert len(truths) >= 40
     assert {t["format"] for t in truths} >= {"html", "docx", "pdf", "doc", "wps", "xls", "xlsx", "scan", "flat", "cells",
-                                             "seed"}
+                                             "seed", "wordhtml"}
+    # every real-producer class as an office-printed PDF, as DOCX and as Word-exported HTML
+    for cls in PRODUCER_CLASSES:
+        assert {t["format"] for t in truths if cls in t["variations"]} >= {"pdf", "docx", "wordhtml"}, cls
+        assert f"class:{cls}" in FLOORS["cells"], f"no floor for class {cls}"
     assert {t["template"] for t in truths} == {"2021", "2019", "pre2019", "unknown"}
     assert any(t["checks"] and False in t["checks"].values() for t in truths), "no inconsistent report"
 
@@ -35,7 +39,8 @@ def test_corpus_is_large_enough_and_covers_every_format():
 @pytest.mark.parametrize("group", sorted(FLOORS["cells"]))
 def test_cell_accuracy_floor(result, group):
     got = result["cells"][group]["accuracy"]
-    misses = [m for m in result["misses"] if group.split(":")[-1] in m or group in ("born_digital", "scanned")]
+    misses = [m for m in result["misses"] if group.split(":")[-1] in m or group in ("born_digital", "scanned")
+              or group.startswith("class:")]
     assert got >= FLOORS["cells"][group], f"{group}: {got} % < floor; first misses: {misses[:10]}"
 
 

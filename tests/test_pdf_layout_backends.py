@@ -73,7 +73,8 @@ def test_backends_agree_on_coordinates_of_rotated_cropped_pages():
     def rules(found):  # pdfium also reports zero-length pieces (a closing point): no rule to the grid
         return sorted((round(s.x0), round(s.y0), round(s.x1), round(s.y1)) for s in found
                       if s.x1 - s.x0 >= 1 or s.y1 - s.y0 >= 1)
-    assert rules(miner.segments) == rules(segments) and len(rules(segments)) > 40
+    # (40 rules on this page: its shaded header cells are backgrounds, not rules, to both backends)
+    assert rules(miner.segments) == rules(segments) and len(rules(segments)) >= 40
     assert extract(data, url="rotated.pdf").error is None
 
 

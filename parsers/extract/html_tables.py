@@ -13,7 +13,7 @@ import lxml.html
 from collections.abc import Callable
 
 from ..model import Block, Cell, table_text
-from ..normalize import collapse_spaces_cjk, normalize_text
+from ..normalize import collapse_spaces_cjk, normalize_text, parse_number
 
 _BREAKING = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_SPAN = 200  # rowspan="9999" in sloppy markup must not allocate millions of slots
@@ -97,16 +97,33 @@ def table_grid(table: lxml.html.HtmlElement) -> list[list[Cell]]:
             merged = rs > 1 or cs > 1
             row.append(Cell(text=text, row_span=rs, col_span=cs, origin=origin if merged else None))
         grid.append(row)
-    # Drop rows that are entirely empty and carry no cell of their own (spacer rows).
-    return [row for row in grid if any(c.text for c in row)] or grid
+    # Drop spacer rows: empty rows of at most one cell of their own, or Word's zero-height row of
+    # borderless cells after the last row. An empty row of real cells stays: a table printed blank
+    # (no reviews this year) is still a table of empty cells, each NULL, not a missing table.
+    return [row for r, row in enumerate(grid) if any(c.text for c in row) or not _spacer(trs[r], row, r)] or grid
+
+
+def _spacer(tr, row: list[Cell], r: int) -> bool:
+    own = [c for c, cell in enumerate(row) if cell.origin is None or cell.origin == (r, c)]
+    if len(own) <= 1:
+        return True
+    if str(tr.get("height", "")).strip() in ("0", "0px"):
+        return True
+    styles = [(td.get("style") or "").replace(" ", "").lower() for td in cells_of(tr)]
+    return all("border:none" in st for st in styles) and not any("border-" in st for st in styles)
 
 
 def join_grids(first: list[list[Cell]], second: list[list[Cell]]) -> list[list[Cell]]:
-    """Append `second` below `first`, dropping a header row the split repeated."""
+    """Append `second` below `first`, dropping the header rows the split repeated."""
     offset = len(first)
-    if second and first and [c.text for c in second[0]] == [c.text for c in first[0]]:
-        second = second[1:]
-        offset -= 1
+    repeated = 0
+    while (repeated < min(len(first), len(second) - 1)
+           and [c.text for c in second[repeated]] == [c.text for c in first[repeated]]
+           and not any(parse_number(c.text)[1] == "number" for c in second[repeated])):
+        repeated += 1
+    if repeated:
+        second = second[repeated:]
+        offset -= repeated
     shifted = []
     for r, row in enumerate(second):
         new_row = []

@@ -31,9 +31,11 @@ import pypdfium2.raw as pdfium_c
 from ..model import Block, Cell, Document, Source, table_text
 from ..normalize import collapse_spaces_cjk, normalize_text, tighten_cjk_digits
 from .pdf_align import find_aligned_tables
-from .pdf_grid import _ENUMERATED, JoinedTable, join_text, Segment, TablePart, find_tables, join_parts, same_columns
+from .pdf_grid import (_ENUMERATED, JoinedTable, join_text, Segment, TablePart, find_tables, join_parts, peel_prose_rows,
+                       same_columns)
 from .pdf_layout import Transform, page_layout, page_transform
 from .pdf_layout_pdfminer import VERSION as PDFMINER, MinerPage, read_layouts
+from .pdf_unruled import missing_rules
 from .pdf_text import (Glyph, Line, cell_text, drop_furniture, glyphs_to_lines, lines_to_blocks, paragraph_edges,
                        running_lines)
 
@@ -73,6 +75,7 @@ class PageInfo:
     aligned: list = field(default_factory=list)
     glyphs: list[Glyph] = field(default_factory=list)  # text outside ruled tables (table pages only)
     garbled: bool = False  # a text layer that decodes to garbage (not just an image without text)
+    ocr: bool = False  # its glyphs came from OCR (estimated boxes)
     layout: tuple[list[Glyph], list[Segment]] | None = None  # layout objects of a table page, until built
 
 
@@ -144,17 +147,11 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
                cleanup: Callable[[str], str] | None = None) -> None:
     """Tables from the rules, each glyph into its cell, the rest into text lines."""
     info.tables = find_tables(segments, page=info.index + 1)
-    rest: list[Glyph] = []
-    buckets: dict[int, list[Glyph]] = {}
-    for g in glyphs:
-        x, y = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
-        for table in info.tables:
-            region = table.locate(x, y)
-            if region is not None:
-                buckets.setdefault(id(region), []).append(g)
-                break
-        else:
-            rest.append(g)
+    rest, buckets = _bucket(glyphs, info.tables)
+    forgotten = [s for table in info.tables for s in missing_rules(table, buckets)]
+    if forgotten:  # rows printed without the rule between them: draw it and place the glyphs again
+        info.tables = find_tables(segments + forgotten, page=info.index + 1)
+        rest, buckets = _bucket(glyphs, info.tables)
     kept = []
     for table in info.tables:
         if not _is_data_table(table):
@@ -162,13 +159,40 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
             rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
             continue
         for region in table.regions:
-            region.text = cell_text(buckets.get(id(region), []))
+            region.text = cell_text(buckets.get(id(region), []), apart=cleanup is None)
             if cleanup is not None:
                 region.text = cleanup(region.text)
-        kept.append(table)
+        table, prose = peel_prose_rows(table)
+        rest.extend(g for region in prose for g in buckets.get(id(region), []))
+        if table is not None and _is_data_table(table):
+            kept.append(table)
+        elif table is not None:
+            rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
     info.tables = [t for t in kept if any(r.text for r in t.regions)]
-    info.lines = glyphs_to_lines(rest)
+    info.lines = glyphs_to_lines(rest, apart=cleanup is None)
     info.glyphs = rest
+    info.ocr = cleanup is not None
+
+
+def _bucket(glyphs: list[Glyph], tables: list[TablePart]) -> tuple[list[Glyph], dict[int, list[Glyph]]]:
+    """(glyphs outside every table, region id -> the glyphs whose centre it holds)."""
+    rest: list[Glyph] = []
+    buckets: dict[int, list[Glyph]] = {}
+    for g in glyphs:
+        x, y = (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2
+        for table in tables:
+            region = table.locate(x, y)
+            if region is not None:
+                start = table.locate(g.x0 + 1.0, y) if table.column(g.x0 + 1.0) != table.column(x) else region
+                if start is not None and start is not region and table.locate(g.x1 - 1.0, y) is region:
+                    # A character wider than its narrow cell (a vertical header) spills over the rule on
+                    # its right: it belongs to the cell it starts in, not to the label beside it.
+                    region = start
+                buckets.setdefault(id(region), []).append(g)
+                break
+        else:
+            rest.append(g)
+    return rest, buckets
 
 
 def _is_data_table(table: TablePart) -> bool:
@@ -323,7 +347,7 @@ def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> 
         if p.kind == "table" and p.glyphs:
             # Borderless tables (text outside ruled ones): cut text at narrower gaps (cell padding), then
             # align columns.
-            p.aligned = find_aligned_tables(glyphs_to_lines(p.glyphs, gap=0.6))
+            p.aligned = find_aligned_tables(glyphs_to_lines(p.glyphs, gap=0.6, apart=not p.ocr))
             if p.aligned:
                 boxes = [t.bbox for t in p.aligned]
                 p.lines = glyphs_to_lines([g for g in p.glyphs if not any(

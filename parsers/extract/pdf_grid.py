@@ -66,6 +66,10 @@ class TablePart:
     def n_cols(self) -> int:
         return len(self.col_edges) - 1
 
+    def column(self, x: float) -> int:
+        """The grid column holding x (clamped to the table)."""
+        return min(max(bisect_right(self.col_edges, x) - 1, 0), self.n_cols - 1)
+
     def locate(self, x: float, y: float) -> Region | None:
         """The region containing point (x, y), if any."""
         if not (self.col_edges[0] <= x <= self.col_edges[-1] and self.row_edges[-1] <= y <= self.row_edges[0]):
@@ -209,6 +213,51 @@ def _grid(hs: list[Segment], vs: list[Segment], page: int, tol: float) -> TableP
                      regions=regions)
 
 
+_PROSE_END = re.compile(r"[。；;：:！？]$")
+_SECTION_HEADING = re.compile(r"^\s*([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])\S{4,}")
+
+
+def _is_prose(text: str) -> bool:
+    """Running text or a section heading, not a table's own title row ("第二十条第（一）项", "申请人情况")."""
+    return (len(text) >= 30 or bool(_PROSE_END.search(text)) or bool(_SECTION_HEADING.match(text))) \
+        and not parse_number(text)[1] == "number"
+
+
+def peel_prose_rows(table: TablePart) -> tuple[TablePart | None, list[Region]]:
+    """Cut prose off the top and bottom of a table: (the table left, the prose regions).
+
+    Shaded paragraphs print as boxes; set edge to edge with a table of the text's width, their edges
+    join the table's rules and each paragraph becomes a full-width row. A full-width single row
+    holding running text or a section heading is such a paragraph, not a table row.
+    """
+    rows: dict[int, list[Region]] = {}
+    for reg in table.regions:
+        for r in range(reg.r0, reg.r1):
+            rows.setdefault(r, []).append(reg)
+
+    def prose_row(r: int) -> bool:
+        regs = rows.get(r, [])
+        return (len(regs) == 1 and regs[0].r0 == regs[0].r1 - 1 and regs[0].c0 == 0 and regs[0].c1 == table.n_cols
+                and _is_prose(regs[0].text))
+
+    top, bottom = 0, table.n_rows
+    while top < bottom and prose_row(top):
+        top += 1
+    while bottom > top and prose_row(bottom - 1):
+        bottom -= 1
+    if (top, bottom) == (0, table.n_rows):
+        return table, []
+    prose = [reg for reg in table.regions if reg.r1 <= top or reg.r0 >= bottom]
+    if bottom - top < 1:
+        return None, prose
+    regions = [reg for reg in table.regions if top <= reg.r0 and reg.r1 <= bottom]
+    for reg in regions:  # the same objects: callers keyed their glyphs by region
+        reg.r0, reg.r1 = reg.r0 - top, reg.r1 - top
+    edges = table.row_edges[top:bottom + 1]
+    return TablePart(page=table.page, bbox=(table.bbox[0], edges[-1], table.bbox[2], edges[0]),
+                     col_edges=table.col_edges, row_edges=edges, regions=regions), prose
+
+
 # ---------------------------------------------------------------- joining parts across pages
 
 @dataclass
@@ -262,17 +311,47 @@ def join_parts(parts: list[TablePart]) -> JoinedTable:
 
     regions: list[Region] = []
     offset = 0
+    head: list[tuple] = []
     for k, part in enumerate(parts):
-        mapped = [Region(reg.r0 + offset, reg.r1 + offset, col_index(part.col_edges[reg.c0]),
-                         col_index(part.col_edges[reg.c1]), reg.text) for reg in part.regions]
+        local = [Region(reg.r0, reg.r1, col_index(part.col_edges[reg.c0]), col_index(part.col_edges[reg.c1]),
+                        reg.text) for reg in part.regions]
+        n_rows = part.n_rows
+        if k == 0:
+            head = _row_signatures(local, n_rows)
+        else:
+            repeated = _repeated_header_rows(head, _row_signatures(local, n_rows))
+            if repeated:  # the header rows printed again at the top of the page: one table has one header
+                local = [Region(max(reg.r0, repeated) - repeated, reg.r1 - repeated, reg.c0, reg.c1, reg.text)
+                         for reg in local if reg.r1 > repeated]
+                n_rows -= repeated
+        mapped = [Region(reg.r0 + offset, reg.r1 + offset, reg.c0, reg.c1, reg.text) for reg in local]
         if k > 0:
             mapped, dropped_row = _glue_page_break(regions, mapped, offset)
             if dropped_row:
                 offset -= 1
         regions.extend(mapped)
-        offset += part.n_rows
+        offset += n_rows
     first = parts[0]
     return JoinedTable(page=first.page, bbox=first.bbox, n_rows=offset, n_cols=n_cols, regions=regions)
+
+
+def _row_signatures(regions: list[Region], n_rows: int) -> list[tuple]:
+    """Per row, the (columns, text) of every cell covering it: equal rows print the same."""
+    rows: list[list[tuple[int, int, str]]] = [[] for _ in range(n_rows)]
+    for reg in regions:
+        for r in range(reg.r0, min(reg.r1, n_rows)):
+            rows[r].append((reg.c0, reg.c1, reg.text))
+    return [tuple(sorted(row)) for row in rows]
+
+
+def _repeated_header_rows(head: list[tuple], rows: list[tuple]) -> int:
+    """How many rows at the top of a continuation repeat the first part's leading rows (text rows only,
+    with some text: a repeated header, not a data row that happens to match)."""
+    n = 0
+    while (n < len(head) and n < len(rows) - 1 and rows[n] == head[n] and any(text for _, _, text in rows[n])
+           and not any(_is_number(text) for _, _, text in rows[n])):
+        n += 1
+    return n
 
 
 def _glue_page_break(above: list[Region], below: list[Region], boundary: int) -> tuple[list[Region], bool]:

@@ -16,6 +16,7 @@ NIANBAO_PDF_LAYOUT=pdfminer, and the fallback where pdfium fails
 from __future__ import annotations
 
 import ctypes
+import math
 from collections.abc import Callable
 
 import pypdfium2 as pdfium
@@ -50,12 +51,13 @@ def page_transform(page: pdfium.PdfPage) -> Transform:
     return lambda x, y: (a * x + c * y + e, b * x + d * y + f)
 
 
-def page_glyphs(textpage: pdfium.PdfTextPage, to_page: Transform) -> list[Glyph]:
+def page_glyphs(textpage: pdfium.PdfTextPage, to_page: Transform, rotation: int = 0) -> list[Glyph]:
     """Every character the page draws, with its font box ("loose" box: ascent to descent, so glyphs of
-    one line share a height whatever their shape, as line grouping needs)."""
+    one line share a height whatever their shape, as line grouping needs) and the direction it runs
+    on the upright page (`rotation`: the page's /Rotate)."""
     raw = textpage.raw
     get_unicode, is_generated = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_IsGenerated
-    get_box = pdfium_c.FPDFText_GetLooseCharBox
+    get_box, get_angle = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharAngle
     rect = pdfium_c.FS_RECTF()
     glyphs: list[Glyph] = []
     for i in range(textpage.count_chars()):
@@ -68,7 +70,10 @@ def page_glyphs(textpage: pdfium.PdfTextPage, to_page: Transform) -> list[Glyph]
             continue
         xa, ya = to_page(rect.left, rect.bottom)
         xb, yb = to_page(rect.right, rect.top)
-        glyphs.append(Glyph(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb), chr(code)))
+        # pdfium's angle is clockwise in user space; /Rotate turns the page clockwise too.
+        turn = get_angle(raw, i)
+        angle = (-math.degrees(turn) - rotation) % 360 if turn > 0 else -rotation % 360
+        glyphs.append(Glyph(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb), chr(code), angle))
     return glyphs
 
 
@@ -83,12 +88,15 @@ def page_segments(page: pdfium.PdfPage, to_page: Transform) -> list[Segment]:
     """The axis-aligned straight pieces of every stroked or filled path: table rules.
 
     A thin filled rectangle (how LibreOffice and Word often draw a border) becomes its centre line;
-    a larger rectangle (a cell's shading, a frame) its four edges; other paths their axis-aligned
-    pieces. Curves are ignored.
+    a larger stroked rectangle (a frame) its four edges; a larger rectangle only filled is a
+    background (a shaded cell, paragraph or line) and no rule: shaded prose set against a table
+    would otherwise join its grid. Other paths give their axis-aligned pieces; curves are ignored.
+    White paint is no rule either.
     """
     matrix = pdfium_c.FS_MATRIX()
     fx, fy = ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
+    rgba = tuple(ctypes.c_uint() for _ in range(4))
     forms: dict[int, tuple[float, ...]] = {}  # level -> matrix of the form XObject open at that level
     segments: list[Segment] = []
     wanted = [pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM]
@@ -103,6 +111,8 @@ def page_segments(page: pdfium.PdfPage, to_page: Transform) -> list[Segment]:
         pdfium_c.FPDFPath_GetDrawMode(obj.raw, fill, stroke)
         if not fill.value and not stroke.value:
             continue  # an invisible path
+        if not _visible(obj.raw, bool(fill.value), bool(stroke.value), rgba):
+            continue  # white on white: text pasted from a web page keeps a white box behind every line
         a, b, c, d, e, f = m
         subpaths: list[list[tuple[float, float]]] = []
         points: list[tuple[float, float]] = []
@@ -124,9 +134,39 @@ def page_segments(page: pdfium.PdfPage, to_page: Transform) -> list[Segment]:
                 points.append(points[0])
         if len(points) > 1:
             subpaths.append(points)
+        filled_only = bool(fill.value) and not stroke.value
         for pts in subpaths:
+            if filled_only and _is_box(pts):
+                continue  # a background (shaded cell, shaded paragraph or line of text), not a rule
             segments.extend(_rules(pts))
     return segments
+
+
+WHITE = 245  # 0-255: a paint this light on a white page draws nothing a reader sees as a rule
+
+
+def _visible(raw, fill: bool, stroke: bool, rgba: tuple[ctypes.c_uint, ...]) -> bool:
+    """Does the path paint anything but white (or fully transparent)?"""
+    for wanted, getter in ((fill, pdfium_c.FPDFPageObj_GetFillColor), (stroke, pdfium_c.FPDFPageObj_GetStrokeColor)):
+        if not wanted:
+            continue
+        if not getter(raw, *(ctypes.byref(v) for v in rgba)):
+            return True  # colour unknown (pattern, shading): keep it
+        r, g, b, a = (v.value for v in rgba)
+        if a and min(r, g, b) < WHITE:
+            return True
+    return False
+
+
+def _is_box(pts: list[tuple[float, float]]) -> bool:
+    """An axis-aligned rectangle at least 3 points each way (thinner ones are how rules are drawn)."""
+    pts = [q for k, q in enumerate(pts) if k == 0 or q != pts[k - 1]]  # a close after a lineto back home
+    if len(pts) not in (4, 5):
+        return False
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    straight = all(abs(p[0] - q[0]) < 0.5 or abs(p[1] - q[1]) < 0.5 for p, q in zip(pts, pts[1:]))
+    return straight and max(xs) - min(xs) >= 3 and max(ys) - min(ys) >= 3
 
 
 def _rules(pts: list[tuple[float, float]]) -> list[Segment]:
@@ -147,4 +187,4 @@ def _rules(pts: list[tuple[float, float]]) -> list[Segment]:
 
 def page_layout(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> tuple[list[Glyph], list[Segment]]:
     to_page = page_transform(page)
-    return page_glyphs(textpage, to_page), page_segments(page, to_page)
+    return page_glyphs(textpage, to_page, page.get_rotation()), page_segments(page, to_page)

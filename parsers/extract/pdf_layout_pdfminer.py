@@ -14,6 +14,7 @@ pdfium does not). Only the pages asked for are interpreted (pdfminer's
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 
 from .pdf_grid import Segment
-from .pdf_layout import upright_matrix
+from .pdf_layout import WHITE, upright_matrix
 from .pdf_text import Glyph
 
 VERSION = f"pdfminer.six {pdfminer.__version__}"
@@ -83,6 +84,27 @@ def read_layouts(data: bytes, page_numbers: Collection[int] | None = None) -> li
     return out
 
 
+def _is_white(color) -> bool:
+    """pdfminer gives a paint as a gray level, an (r, g, b) or a (c, m, y, k) tuple, 0-1 (None: unset)."""
+    if isinstance(color, (int, float)):
+        color = (color,)
+    if not isinstance(color, tuple) or not color or not all(isinstance(v, (int, float)) for v in color):
+        return False  # a pattern or an unknown space: assume it shows
+    if len(color) == 4:
+        return max(color) <= 1 - WHITE / 255
+    return min(color) >= WHITE / 255
+
+
+def _visible(obj: LTCurve) -> bool:
+    """Does the path paint anything but white, as `pdf_layout._visible` asks of pdfium?"""
+    painted = []
+    if obj.fill:
+        painted.append(obj.non_stroking_color)
+    if obj.stroke:
+        painted.append(obj.stroking_color)
+    return not painted or not all(_is_white(c) for c in painted)
+
+
 def _next_index(previous: int, wanted: set[int] | None) -> int:
     """pdfminer yields only the wanted pages, in order: the page number of the next one."""
     if wanted is None:
@@ -94,11 +116,15 @@ def _collect(items: Iterable, page: MinerPage) -> None:
     for obj in items:
         if isinstance(obj, LTChar):
             text = _CID.sub("\ufffd", obj.get_text())  # unmapped codes count as garbage in triage
-            page.glyphs.append(Glyph(obj.x0, obj.y0, obj.x1, obj.y1, text))
+            a, b = obj.matrix[0], obj.matrix[1]  # in page space already (the upright ctm is applied)
+            angle = math.degrees(math.atan2(b, a)) % 360 if b else (0.0 if a >= 0 else 180.0)
+            page.glyphs.append(Glyph(obj.x0, obj.y0, obj.x1, obj.y1, text, angle))
         elif isinstance(obj, LTFigure):  # a form XObject: its objects are already in page space
             _collect(obj, page)
         elif isinstance(obj, LTImage):
             page.images += 1
+        elif isinstance(obj, LTCurve) and not _visible(obj):
+            continue  # white on white (LTLine and LTRect are LTCurves): not a rule anyone sees
         elif isinstance(obj, LTLine):
             (xa, ya), (xb, yb) = obj.pts[0], obj.pts[-1]
             page.segments.append(Segment(min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)))
@@ -109,7 +135,9 @@ def _collect(items: Iterable, page: MinerPage) -> None:
                     page.segments.append(Segment(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2))
                 else:
                     page.segments.append(Segment((x0 + x1) / 2, y0, (x0 + x1) / 2, y1))
-            else:  # a cell's shading or a frame: its four edges
+            elif obj.fill and not obj.stroke:
+                continue  # a background (shaded cell, paragraph or line of text), not a rule
+            else:  # a frame: its four edges
                 page.segments += [Segment(x0, y0, x1, y0), Segment(x0, y1, x1, y1), Segment(x0, y0, x0, y1),
                                   Segment(x1, y0, x1, y1)]
         elif isinstance(obj, LTCurve) and obj.pts:

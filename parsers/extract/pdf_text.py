@@ -6,6 +6,7 @@ text runs (the other pages) and OCR. Coordinates are PDF points, y up.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ class Glyph:
     x1: float
     y1: float
     text: str
+    angle: float = 0.0  # direction the text runs, degrees counterclockwise on the upright page (90: upwards)
 
     @property
     def size(self) -> float:
@@ -42,29 +44,57 @@ class Line:
         return (self.y0 + self.y1) / 2
 
 
-def group_rows(glyphs: list[Glyph]) -> list[list[Glyph]]:
-    """Glyphs sharing a baseline, top to bottom; each row sorted left to right."""
+def group_rows(glyphs: list[Glyph], apart: bool = False) -> list[list[Glyph]]:
+    """Glyphs sharing a baseline, top to bottom; each row sorted left to right.
+
+    With `apart` (a text layer's characters, whose boxes are exact; not OCR's estimated ones), two
+    glyphs that overlap side by side are never on one line: however tall a neighbour's box (a big
+    character of a vertical header, a font with a huge ascent), the lines of a wrapped label stay
+    apart instead of being interleaved character by character."""
     rows: list[list[Glyph]] = []
     centres: list[float] = []
     sizes: list[float] = []  # the tallest glyph of each row
+    spans: list[list[tuple[float, float]]] = []  # each row's glyph x-extents, sorted
     for g in sorted(glyphs, key=lambda g: -(g.y0 + g.y1) / 2):
         yc = (g.y0 + g.y1) / 2
         # Tolerance from the row's height too: an OCR word box is as tall as its ink, and "一、" is a
         # flat box at mid-height that must stay on its line, not start a row of its own.
-        if rows and abs(centres[-1] - yc) <= 0.35 * max(g.size, sizes[-1]):
+        if rows and abs(centres[-1] - yc) <= 0.35 * max(g.size, sizes[-1]) and not (apart and _overlaps(spans[-1], g)):
             rows[-1].append(g)
             sizes[-1] = max(sizes[-1], g.size)
+            if _solid(g):
+                insort(spans[-1], (g.x0, g.x1))
         else:
             rows.append([g])
             centres.append(yc)
             sizes.append(g.size)
+            spans.append([(g.x0, g.x1)] if _solid(g) else [])
     return [sorted(r, key=lambda g: g.x0) for r in rows]
 
 
-def glyphs_to_lines(glyphs: list[Glyph], gap: float = 1.2) -> list[Line]:
-    """Split each row of glyphs at gaps wider than `gap` x font size."""
+def _solid(g: Glyph) -> bool:
+    """A printed character (not a space; not an OCR word box, whose boxes may overlap their neighbours)."""
+    return len(g.text) == 1 and not g.text.isspace()
+
+
+def _overlaps(spans: list[tuple[float, float]], g: Glyph) -> bool:
+    """Does `g` cover more than half of a glyph already in the row (or that glyph more than half of g)?
+    Glyphs of one line do not overlap, so only the neighbours in x order need a look."""
+    if len(g.text) != 1 or g.text.isspace():
+        return False
+    k = bisect_left(spans, (g.x0, g.x1))
+    gx0, gx1 = g.x0, g.x1
+    for x0, x1 in spans[k - 1 if k else 0:k + 1]:
+        overlap = (x1 if x1 < gx1 else gx1) - (x0 if x0 > gx0 else gx0)
+        if overlap > 0 and overlap > 0.5 * max(min(gx1 - gx0, x1 - x0), 0.1):
+            return True
+    return False
+
+
+def glyphs_to_lines(glyphs: list[Glyph], gap: float = 1.2, apart: bool = False) -> list[Line]:
+    """Split each row of glyphs at gaps wider than `gap` x font size (`apart`: see `group_rows`)."""
     out: list[Line] = []
-    for row in group_rows(glyphs):
+    for row in group_rows(glyphs, apart):
         chunk: list[Glyph] = []
         for g in row:
             if chunk and g.x0 - chunk[-1].x1 > gap * max(g.size, chunk[-1].size):
@@ -91,12 +121,29 @@ def _line(glyphs: list[Glyph]) -> Line:
                 max(g.y1 for g in glyphs), text, size)
 
 
-def cell_text(glyphs: list[Glyph]) -> str:
-    """Text of one table cell: its lines glued without breaks (wrapped labels and numbers)."""
+def turn_upright(glyphs: list[Glyph]) -> list[Glyph]:
+    """Rotated text (a narrow header cell printed sideways) turned so that it runs left to right, lines
+    top to bottom: text running up (90°) reads bottom to top, its lines left to right; text running
+    down (270°) top to bottom, its lines right to left. Upright glyphs are returned as they are."""
+    turned = sum(1 for g in glyphs if 45 <= g.angle % 360 < 315)
+    if not glyphs or 2 * turned <= len(glyphs):
+        return glyphs
+    up = sum(1 for g in glyphs if 45 <= g.angle % 360 < 135)
+    if 2 * up > len(glyphs):
+        return [Glyph(g.y0, -g.x1, g.y1, -g.x0, g.text) for g in glyphs]
+    down = sum(1 for g in glyphs if 225 <= g.angle % 360 < 315)
+    if 2 * down > len(glyphs):
+        return [Glyph(-g.y1, g.x0, -g.y0, g.x1, g.text) for g in glyphs]
+    return glyphs  # upside down or mixed: leave the order to the boxes
+
+
+def cell_text(glyphs: list[Glyph], apart: bool = False) -> str:
+    """Text of one table cell: its lines glued without breaks (wrapped labels and numbers); `apart`:
+    see `group_rows`."""
     from .pdf_grid import join_text
 
     text = ""
-    for row in group_rows(glyphs):
+    for row in group_rows(turn_upright(glyphs), apart):
         line = _line(row).text
         text = join_text(text, line)
     return collapse_spaces_cjk(text)

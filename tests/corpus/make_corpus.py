@@ -81,6 +81,25 @@ REQ_LABELS = {
 TYPOS = {"1.信访举报投诉类申请": "1.住房举报投诉类申请", "一、本年新收政府信息公开申请数量": "一、本年度新收政府信息公开申请数量",
          "结果维持": "结果维护", "政府集中采购": "政府集中收购", "2.其他法律行政法规禁止公开": "2.其他法律法规禁止公开"}
 
+# Printed labels that lost or changed characters (the way real reports are typed: a word dropped, a
+# homophone), one report picks a few of them.
+DAMAGED = {"2.其他法律行政法规禁止公开": "2.其他法律行政止公开",
+           "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开（区分处理的，只计这一情形，不计其他情）",
+           "4.保护第三方合法权益": "4.保护第三方合法权",
+           "1.本机关不掌握相关政府信息": "1.本机关不掌相关政府信息",
+           "3.要求提供公开出版物": "3.要求提供公开出物",
+           "5.属于三类内部事务信息": "5.属于三类内部事物信息",
+           "6.属于四类过程性信息": "6.属于四类过程信息",
+           "2.没有现成信息需要另行制作": "2.没有现成信息需另行制作",
+           "（一）予以公开": "（一）予已公开"}
+# Labels wrapped inside their cell by the author with a space (or a typed line end turned into one).
+WRAPPED_SPACE = {"（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）",
+                 "商业企业": "商业 企业", "科研机构": "科研 机构", "社会公益组织": "社会公益 组织",
+                 "法律服务机构": "法律服务 机构", "1.信访举报投诉类申请": "1.信访举报投诉类 申请",
+                 "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重新 出具已获取信息",
+                 "一、本年新收政府信息公开申请数量": "一、本年新收政府信息 公开申请数量",
+                 "本年制发件数": "本年制发 件数", "本年新制作数量": "本年新 制作数量"}
+
 
 @dataclass
 class Grid:
@@ -89,6 +108,10 @@ class Grid:
     rows: list[list[str]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     title: str | None = None  # paragraph printed right before the table
+    widths: list[int] | None = None  # column widths in twips (None: equal)
+    rotated: set[tuple[int, int]] = field(default_factory=set)  # cells printed with text rotated 90° (btLr)
+    unruled: set[int] = field(default_factory=set)  # rows printed without the rule under them (label/number cols)
+    header_rows: int = 0  # rows repeated at the top of every page the table runs onto
 
 
 @dataclass
@@ -105,6 +128,7 @@ class Report:
     raw: dict[tuple[str, str, str], str] = field(default_factory=dict)  # printed text where not the number
     prose: dict[str, int] = field(default_factory=dict)
     extra_review_cell: bool = False
+    damaged: dict[str, str] = field(default_factory=dict)  # label -> printed with characters missing/substituted
 
 
 # --- values ------------------------------------------------------------------------
@@ -146,8 +170,9 @@ def make_values(rng: random.Random, template: str, inconsistent: bool,
     return v
 
 
-def truth_checks(values: dict, template: str) -> dict[str, bool | None]:
-    """The checks by plain arithmetic on the true values (None when a cell is blank)."""
+def truth_checks(values: dict, template: str, rows: list[str] | None = None) -> dict[str, bool | None]:
+    """The checks by plain arithmetic on the true values (None when a cell is blank); `rows`: the request
+    rows printed, when they are not the template's own (a hybrid report)."""
     def get(t, r, c):
         return values.get((t, r, c))
 
@@ -163,6 +188,10 @@ def truth_checks(values: dict, template: str) -> dict[str, bool | None]:
         return None if any(r is None for r in results) else True
 
     outcomes = outcome_rows(template)
+    request_keys = row_keys(template, "requests")
+    if rows is not None:
+        request_keys = rows
+        outcomes = rows[rows.index("granted"):rows.index("total_processed")]
     return {
         "requests_balance": verdict([([get("requests", "new", c), get("requests", "carried_in", c)],
                                       [get("requests", "total_processed", c), get("requests", "carried_over", c)])
@@ -170,7 +199,7 @@ def truth_checks(values: dict, template: str) -> dict[str, bool | None]:
         "requests_outcomes_sum": verdict([([get("requests", "total_processed", c)],
                                            [get("requests", r, c) for r in outcomes]) for c in REQUEST_COLS]),
         "requests_row_total": verdict([([get("requests", r, "total")], [get("requests", r, c) for c in APPLICANT_COLS])
-                                       for r in row_keys(template, "requests")]),
+                                       for r in request_keys]),
         "review_total": verdict([([get("review", g, "total")], [get("review", g, c) for c in REVIEW_COLS[:4]])
                                  for g in REVIEW_ROWS]),
     }
@@ -198,6 +227,10 @@ def cell(rep: Report, key: tuple[str, str, str]) -> str:
 def label(rep: Report, text: str) -> str:
     if "typos" in rep.variations:
         text = TYPOS.get(text, text)
+    if "missing_chars" in rep.variations:
+        text = rep.damaged.get(text, text)
+    if "wrapped_space" in rep.variations:
+        text = WRAPPED_SPACE.get(text, text)
     if "wrapped" in rep.variations and len(text) >= 8:
         cut = len(text) // 2
         text = text[:cut] + "\n" + text[cut:]  # a label wrapped inside its cell
@@ -243,13 +276,15 @@ def active_grid(rep: Report) -> Grid:
 def requests_grids(rep: Report) -> list[Grid]:
     sub = "subtotal" in rep.variations
     orgs = ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"] + (["小计"] if sub else [])
+    if "wrapped_space" in rep.variations:
+        orgs = [label(rep, o) for o in orgs]
     width = 3 + 1 + len(orgs) + 1
     note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     rows = [[note] * 3 + ["申请人情况"] * (width - 3),
             [note] * 3 + ["自然人"] + ["法人或其他组织"] * len(orgs) + ["总计"],
             [note] * 3 + ["自然人"] + orgs + ["总计"]]
     merges = [(0, 0, 2, 2), (0, 3, 0, width - 1), (1, 3, 2, 3), (1, 4, 1, width - 2), (1, width - 1, 2, width - 1)]
-    for key in row_keys(rep.template, "requests"):
+    for key in request_rows(rep):
         labs = [label(rep, x) for x in REQ_LABELS[key]]
         r = len(rows)
         if len(labs) == 1:
@@ -290,6 +325,20 @@ def requests_grids(rep: Report) -> list[Grid]:
     vmerge(0)
     vmerge(1)
     grid = Grid(rows, merges)
+    producer_layout(rep, grid)
+    if "repeated_header" in rep.variations and rep.fmt in ("html", "wordhtml"):
+        # A paginated table pasted into a CMS: two <table>s, the second opening with the header rows again.
+        cut = 3 + 12
+        head = [(a, b, c, d) for a, b, c, d in merges if c < 3]
+        first = Grid(rows[:cut], [m for m in merges if m[2] < cut])
+        second = Grid(rows[:3] + rows[cut:], head + [(a - cut + 3, b, c - cut + 3, d) for a, b, c, d in merges
+                                                     if a >= cut])
+        for a, b, c, d in merges:
+            if 3 <= a < cut <= c:
+                first.merges.append((a, b, cut - 1, d))
+                if c - cut > 0:
+                    second.merges.append((3, b, c - cut + 3, d))
+        return [first, second]
     if "page_break" in rep.variations:
         cut = 3 + 9
         first = Grid(rows[:cut], [m for m in merges if m[2] < cut])
@@ -302,6 +351,37 @@ def requests_grids(rep: Report) -> list[Grid]:
                     second.merges.append((0, b, c - cut, d))
         return [first, second]
     return [grid]
+
+
+def request_rows(rep: Report) -> list[str]:
+    """The request rows as printed: a hybrid 2021 report prints the 2019 single （六）其他处理 row."""
+    keys = row_keys(rep.template, "requests")
+    if "hybrid_other" in rep.variations:
+        at = keys.index("other_no_correction")
+        keys = keys[:at] + ["other"] + [k for k in keys[at:] if not k.startswith("other_")]
+    return keys
+
+
+def producer_layout(rep: Report, grid: Grid) -> None:
+    """How WPS and Word users lay the requests table out: the official template's column widths, with
+    三、本年度办理结果 in a column so narrow it prints one character per line (or rotated), rules left
+    out between some rows, the header rows repeated on every page."""
+    n = len(grid.rows[0])
+    if any(v in rep.variations for v in ("vertical_header", "rotated_header", "missing_rules", "repeated_header",
+                                         "prose_above", "shaded_prose")):
+        grid.widths = [754, 921, 3271] + [685] * (n - 3)  # the official 2021 template's grid
+    if "vertical_header" in rep.variations:
+        grid.widths[0] = 380  # narrower than two characters plus padding: one character per line
+    if "rotated_header" in rep.variations:
+        grid.widths[0] = 420
+        grid.rotated = {(r, 0) for r, row in enumerate(grid.rows) if row[0] == "三、本年度办理结果"}
+    if "missing_rules" in rep.variations:
+        # No rule under (一) and under 1.属于国家秘密 and 2.没有现成信息…: each pair prints as one tall row
+        firsts = [r for r, row in enumerate(grid.rows) if row[2] in (label(rep, "（一）予以公开"), label(rep, "1.属于国家秘密"),
+                                                                   label(rep, "2.没有现成信息需要另行制作"))]
+        grid.unruled = set(firsts)
+    if "repeated_header" in rep.variations:
+        grid.header_rows = 3
 
 
 def review_grids(rep: Report) -> list[Grid]:
@@ -345,11 +425,24 @@ def sections(rep: Report) -> list[tuple[str, list[str]]]:
             ("六、政府信息公开工作存在的主要问题及改进情况", ["信息公开的及时性有待提高，下一步将加强培训。"]),
             ("七、其他需要报告的事项", ["无。"]),
         ]
+    running = []
+    if {"prose_above", "shaded_prose", "repeated_header"} & set(rep.variations):
+        # Running prose on the table's page (made-up sentences in the reports' register).
+        running = [f"{y}年，本机关共收到政府信息公开申请{rep.values.get(('requests', 'new', 'total')) or 0}件，"
+                   "均在法定期限内答复，答复内容规范、依据充分，未发生因答复不当引发的行政争议。具体办理情况如下表所示，"
+                   "表中数据的统计期限为本年度一月一日至十二月三十一日。",
+                   "（一）严格依法办理。对每一件申请逐项登记、逐件审查，确需补正的一次性告知申请人补正内容，"
+                   "对涉及第三方权益的依法征求第三方意见，确保答复合法合规、及时准确。",
+                   "（二）加强沟通协调。办理过程中主动与申请人沟通，准确了解申请人的实际需求，"
+                   "对不属于政府信息公开范围的申请，告知申请人通过其他渠道办理。"]
+        if "repeated_header" in rep.variations:
+            running = running * 3  # push the table down so it runs onto the next page
     return [
         ("一、总体情况", [f"{y}年，{rep.agency}坚持以习近平新时代中国特色社会主义思想为指导，全面推进政务公开。",
-                     "（一）主动公开。围绕中心工作及时公开各类政府信息。"]),
+                     "（一）主动公开。围绕中心工作及时公开各类政府信息。"]
+         + (running[:2] if {"prose_above", "shaded_prose"} & set(rep.variations) else [])),
         ("二、主动公开政府信息情况", []),
-        ("三、收到和处理政府信息公开申请情况", []),
+        ("三、收到和处理政府信息公开申请情况", running),
         ("四、政府信息公开行政复议、行政诉讼情况", []),
         ("五、存在的主要问题及改进情况", ["一是公开内容不够丰富；二是解读形式较单一。下一步将加强培训。"]),
         ("六、其他需要报告的事项", ["本年度未收取信息处理费。" if rep.template == "2021" else "无。"]),
@@ -450,6 +543,105 @@ def flat_html(g: Grid) -> str:
     return "\n".join(lines)
 
 
+_WORD_HEAD = """<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"
+xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-html40">
+<head><meta http-equiv=Content-Type content="text/html; charset=utf-8"><meta name=ProgId content=Word.Document>
+<meta name=Generator content="Microsoft Word 15"><title>{title}</title>
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View><w:Zoom>100</w:Zoom></w:WordDocument></xml><![endif]-->
+<style><!-- p.MsoNormal, li.MsoNormal {{mso-style-unhide:no;mso-style-parent:"";margin:0cm;text-align:justify;
+font-size:10.5pt;font-family:等线;mso-font-kerning:1.0pt;}} @page WordSection1 {{size:595.3pt 841.9pt;}}
+div.WordSection1 {{page:WordSection1;}} --></style></head>
+<body lang=ZH-CN style='tab-interval:21.0pt;text-justify-trim:punctuation'><div class=WordSection1>
+"""
+
+
+def _word_runs(text: str) -> str:
+    """Text as Word saves it: CJK and Latin/digits in separate spans, a line wrap typed in as <br>."""
+    out = []
+    for line_no, line in enumerate(text.split("\n")):
+        if line_no:
+            out.append("<br>")
+        chunk, latin = "", None
+        for ch in line + "\0":
+            is_latin = ch.isascii() and ch != "\0"
+            if ch == "\0" or (latin is not None and is_latin != latin):
+                if chunk:
+                    out.append(f"<span lang=EN-US style='font-size:9.0pt'>{html.escape(chunk)}</span>" if latin
+                               else f"<span style='font-size:9.0pt;font-family:宋体;mso-bidi-font-family:宋体'>"
+                                    f"{html.escape(chunk)}</span>")
+                chunk = ""
+            chunk += ch if ch != "\0" else ""
+            latin = is_latin
+    return "".join(out)
+
+
+def word_table_html(g: Grid) -> str:
+    """A table as Word's "Save as Web Page" writes it: mso- styles, a <p class=MsoNormal> inside every
+    cell, &nbsp; in empty cells, widths on cells, rotated cells with layout-flow, and the zero-height
+    spacer row Word adds after the last row."""
+    covered = {}
+    for r0, c0, r1, c1 in g.merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                covered[(r, c)] = (r0, c0, r1, c1)
+    widths = g.widths or [9000 // len(g.rows[0])] * len(g.rows[0])
+    out = ["<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0 style='border-collapse:collapse;"
+           "border:none;mso-border-alt:solid windowtext .5pt;mso-yfti-tbllook:1184;mso-padding-alt:0cm 5.4pt 0cm 5.4pt'>"]
+    for r, row in enumerate(g.rows):
+        out.append(f"<tr style='mso-yfti-irow:{r}" + (";mso-yfti-firstrow:yes" if r == 0 else "")
+                   + (";page-break-inside:avoid" if r >= 3 else "") + "'>")
+        for c, text in enumerate(row):
+            m = covered.get((r, c))
+            if m and (m[0], m[1]) != (r, c):
+                continue
+            span = ""
+            c1 = c
+            if m:
+                if m[2] > m[0]:
+                    span += f" rowspan={m[2] - m[0] + 1}"
+                if m[3] > m[1]:
+                    span += f" colspan={m[3] - m[1] + 1}"
+                c1 = m[3]
+            pt = sum(widths[c:c1 + 1]) / 20
+            flow = ";layout-flow:vertical;mso-layout-flow-alt:bottom-to-top" if (r, c) in g.rotated else ""
+            bottom = ";border-bottom:none;mso-border-bottom-alt:none" if r in g.unruled and c >= 1 else ""
+            body = _word_runs(text) + "<span lang=EN-US><o:p></o:p></span>" if text else \
+                "<span lang=EN-US style='font-size:9.0pt'><o:p>&nbsp;</o:p></span>"
+            out.append(f"<td width={round(pt * 4 / 3)}{span} valign=top style='width:{pt:.1f}pt;border:solid "
+                       f"windowtext 1.0pt;mso-border-alt:solid windowtext .5pt;padding:0cm 5.4pt 0cm 5.4pt{flow}{bottom}'>"
+                       f"<p class=MsoNormal align=center style='text-align:center;line-height:12.0pt'>{body}</p></td>")
+        out.append("</tr>")
+    out.append("<![if !supportMisc]><tr height=0>" + "".join(
+        f"<td width={round(w / 15)} style='border:none'></td>" for w in widths) + "</tr><![endif]>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def render_word_html(rep: Report) -> bytes:
+    """The report saved as a web page from Word (filtered or not), as many portals publish it."""
+    def para(text: str, style: str = "text-indent:21.0pt") -> str:
+        return f"<p class=MsoNormal style='{style}'>{_word_runs(text)}<span lang=EN-US><o:p></o:p></span></p>"
+
+    parts = [_WORD_HEAD.format(title=html.escape(title(rep)))]
+    if "agency_line" in rep.variations:
+        parts.append(para(rep.agency, "text-align:center"))
+        parts.append(para(f"{rep.year}年政府信息公开工作年度报告", "text-align:center"))
+    else:
+        parts.append(para(title(rep), "text-align:center"))
+    for heading, paras in sections(rep):
+        parts.append(para(heading))
+        parts += [para(x) for x in paras]
+        for g in tables_for(rep, heading):
+            if g.title:
+                parts.append(para(g.title))
+            parts.append(word_table_html(g))
+            parts.append("<p class=MsoNormal><span lang=EN-US><o:p>&nbsp;</o:p></span></p>")
+    parts.append(para(rep.agency, "text-align:right"))
+    parts.append(para(f"{rep.year + 1}年1月{15 + len(rep.name) % 10}日", "text-align:right"))
+    parts.append("</div></body></html>")
+    return "\n".join(parts).encode("utf-8")
+
+
 def render_docx(rep: Report, path: Path) -> None:
     import docx
     from docx.oxml.ns import qn
@@ -458,11 +650,21 @@ def render_docx(rep: Report, path: Path) -> None:
     style = d.styles["Normal"]
     style.font.name = "Noto Sans CJK SC"
     style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
-    d.add_heading(title(rep), level=1)
+    # Text pasted from a web page keeps its white background; some authors shade the body light grey.
+    pasted = "FFFFFF" if "prose_above" in rep.variations else "EDEDED" if "shaded_prose" in rep.variations else None
+    if "agency_line" in rep.variations:
+        d.add_paragraph(rep.agency)
+        d.add_heading(f"{rep.year}年政府信息公开工作年度报告", level=1)
+    else:
+        d.add_heading(title(rep), level=1)
     for heading, paras in sections(rep):
-        d.add_heading(heading, level=2)
+        h = d.add_heading(heading, level=2)
+        if pasted:
+            _shade(h, pasted)
         for p in paras:
-            d.add_paragraph(p)
+            para = d.add_paragraph(p)
+            if pasted:
+                _shade(para, pasted)
         for g in tables_for(rep, heading):
             if g.title:
                 d.add_paragraph(g.title)
@@ -475,11 +677,80 @@ def render_docx(rep: Report, path: Path) -> None:
                 keep = g.rows[r0][c0]
                 merged = t.cell(r0, c0).merge(t.cell(r1, c1))
                 merged.text = keep
+            _producer_table(t, g)
             if "page_break" in rep.variations and heading.startswith("三、") and g is not tables_for(rep, heading)[-1]:
                 d.add_page_break()
     d.add_paragraph(rep.agency)
     d.add_paragraph(f"{rep.year + 1}年1月{15 + len(rep.name) % 10}日")
     d.save(str(path))
+
+
+def _shade(paragraph, fill: str) -> None:
+    """White paragraph and run shading with no spacing: what a web page pasted into WPS keeps. Office
+    prints it as filled boxes edge to edge with the table below, which a rule finder takes for rules."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    paragraph.paragraph_format.space_before = Pt(0)
+    paragraph.paragraph_format.space_after = Pt(0)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    paragraph._p.get_or_add_pPr().append(shd)
+    for run in paragraph.runs:
+        rshd = OxmlElement("w:shd")
+        rshd.set(qn("w:val"), "clear")
+        rshd.set(qn("w:color"), "auto")
+        rshd.set(qn("w:fill"), fill)
+        run._r.get_or_add_rPr().append(rshd)
+
+
+def _producer_table(t, g: Grid) -> None:
+    """Column widths, rotated cells, rows without their rule and repeated header rows, in the XML."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tbl = t._tbl
+    if g.widths:
+        layout = OxmlElement("w:tblLayout")
+        layout.set(qn("w:type"), "fixed")
+        tbl.tblPr.append(layout)
+        for col, w in zip(tbl.tblGrid.findall(qn("w:gridCol")), g.widths):
+            col.set(qn("w:w"), str(w))
+        for tr in tbl.findall(qn("w:tr")):
+            c = 0
+            for tc in tr.findall(qn("w:tc")):
+                span = tc.tcPr.find(qn("w:gridSpan")) if tc.tcPr is not None else None
+                n = int(span.get(qn("w:val"))) if span is not None else 1
+                tcw = tc.get_or_add_tcPr().get_or_add_tcW()
+                tcw.set(qn("w:w"), str(sum(g.widths[c:c + n])))
+                tcw.set(qn("w:type"), "dxa")
+                c += n
+    trs = tbl.findall(qn("w:tr"))
+    for r, tr in enumerate(trs):
+        c = 0
+        for tc in tr.findall(qn("w:tc")):
+            tcPr = tc.get_or_add_tcPr()
+            span = tcPr.find(qn("w:gridSpan"))
+            n = int(span.get(qn("w:val"))) if span is not None else 1
+            if (r, c) in g.rotated:
+                td = OxmlElement("w:textDirection")
+                td.set(qn("w:val"), "btLr")
+                tcPr.append(td)
+            edges = (["bottom"] if r in g.unruled else []) + (["top"] if r - 1 in g.unruled else [])
+            if edges and c >= 1 and not (r, c) in g.rotated:
+                borders = OxmlElement("w:tcBorders")
+                for edge in edges:
+                    b = OxmlElement(f"w:{edge}")
+                    b.set(qn("w:val"), "nil")
+                    borders.append(b)
+                tcPr.append(borders)
+            c += n
+        if r < g.header_rows:
+            head = OxmlElement("w:tblHeader")
+            tr.get_or_add_trPr().append(head)
 
 
 def soffice(src: list[Path], fmt: str, outdir: Path, infilter: str | None = None) -> None:
@@ -574,10 +845,49 @@ def build_reports() -> list[Report]:
             _apply_variations(rng, rep)
         reports.append(rep)
         n += 1
+    reports += producer_reports()
     return reports
 
 
+# Added for real producers' layouts (own random stream, numbered from 64 after the seeds): each class as a
+# PDF printed by an office layout engine (LibreOffice from the DOCX), as the DOCX, and as Word-exported HTML.
+PRODUCER_CLASSES = [("2021", ["vertical_header"]), ("2021", ["rotated_header"]), ("2021", ["wrapped_space"]),
+                    ("2021", ["missing_chars"]), ("2021", ["hybrid_other"]), ("2021", ["prose_above"]),
+                    ("2021", ["repeated_header"]), ("2021", ["missing_rules"]), ("2021", ["blank_review"]),
+                    ("2019", ["vertical_header", "wrapped_space"]),
+                    ("2021", ["vertical_header", "missing_chars", "prose_above"]),  # the WPS district report
+                    ("2021", ["agency_line", "vertical_header", "repeated_header"]),
+                    ("2021", ["shaded_prose"]), ("2021", ["missing_rules", "vertical_header"])]
+PRODUCER_FORMATS = ("pdf", "docx", "wordhtml")
+
+
+def producer_reports() -> list[Report]:
+    rng = random.Random(SEED + 2)
+    out = []
+    n = 64
+    for template, variations in PRODUCER_CLASSES:
+        for fmt in PRODUCER_FORMATS:
+            agency, region, level = AGENCIES[(n * 3 + 1) % len(AGENCIES)]
+            year = rng.choice([2021, 2022, 2023, 2024]) if template == "2021" else rng.choice([2019, 2020])
+            rep = Report(f"{n:02d}_{template}_{fmt}", template, year, agency, region, level, fmt, list(variations))
+            rep.values = make_values(rng, template, False)
+            _apply_variations(rng, rep)
+            out.append(rep)
+            n += 1
+    return out
+
+
 def _apply_variations(rng: random.Random, rep: Report) -> None:
+    if "hybrid_other" in rep.variations:
+        for c in REQUEST_COLS:
+            parts = [rep.values.pop(("requests", k, c)) for k in ("other_no_correction", "other_no_fee", "other_other")]
+            rep.values[("requests", "other", c)] = sum(parts)
+    if "missing_chars" in rep.variations:
+        rep.damaged = {k: DAMAGED[k] for k in rng.sample(sorted(DAMAGED), 4)}
+        rep.damaged["2.其他法律行政法规禁止公开"] = DAMAGED["2.其他法律行政法规禁止公开"]  # the case seen in the wild
+    if "blank_review" in rep.variations:
+        for k in [k for k in rep.values if k[0] == "review"]:
+            rep.values[k] = None  # the review table printed with every cell empty
     keys = [k for k in rep.values if k[0] == "requests" and k[2] != "total" and rep.values[k] == 0]
     if "blank" in rep.variations:
         for k in rng.sample(keys, min(6, len(keys))):
@@ -608,14 +918,16 @@ def truth(rep: Report) -> dict:
         cells["prose.fees_yuan.value"] = 0
         checks: dict = {}
     else:
+        # A hybrid report's 2019 row keeps the 2019 key (the number is printed; nothing splits it into the
+        # 2021 rows), and its checks add up the rows it prints.
         cells = {f"{t}.{r}.{c}": v for (t, r, c), v in rep.values.items()}
-        checks = truth_checks(rep.values, rep.template)
+        checks = truth_checks(rep.values, rep.template, request_rows(rep))
     return {"file": rep.name + EXT[rep.fmt], "format": rep.fmt, "template": rep.template, "year": rep.year,
             "agency": rep.agency, "region": rep.region, "level": rep.level, "variations": rep.variations,
             "cells": cells, "checks": checks}
 
 
-EXT = {"html": ".html", "flat": ".html", "cells": ".html", "colmajor": ".html", "docx": ".docx", "pdf": ".pdf",
+EXT = {"html": ".html", "wordhtml": ".html", "flat": ".html", "cells": ".html", "colmajor": ".html", "docx": ".docx", "pdf": ".pdf",
        "doc": ".doc", "scan": ".pdf", "wps": ".wps", "xlsx": ".xlsx", "xls": ".xls"}
 
 
@@ -649,7 +961,9 @@ def main() -> None:
         to_pdf, to_doc, to_xlsx, to_xls = [], [], [], []
         for rep in reports:
             target = OUT / (rep.name + EXT[rep.fmt])
-            if rep.fmt in ("html", "flat", "cells", "colmajor"):
+            if rep.fmt == "wordhtml":
+                target.write_bytes(render_word_html(rep))
+            elif rep.fmt in ("html", "flat", "cells", "colmajor"):
                 target.write_bytes(render_html(rep, flat=rep.fmt in ("flat", "colmajor"),
                                                one_cell_per_line=rep.fmt == "cells"))
             elif rep.fmt == "docx":
