@@ -33,6 +33,7 @@ from ..model import Document
 # Report markers in the body: the section headings every template has.
 _BODY_MARKERS = re.compile(r"依申请公开|政府信息公开申请|主动公开|行政复议|信息公开工作")
 _HEAD_LINES = 30
+_SHEETS = ("xls", "xlsx", "et")
 _CORE = re.compile(r"(?:(?:政府|政务)(?:信息)?|信息)公开(?:工作)?的?(?:年度)?(?:工作)?的?(?:年度)?(?:报告|年报)")
 # Labels printed before a title in metadata rows and flipbook page titles.
 _LABEL = re.compile(r"^(?:标\s*题|名\s*称|文章标题|信息名称|中文名|题\s*名|Page\s*\d+)\s*[:：]?\s*", re.I)
@@ -91,7 +92,7 @@ def head_lines(document: Document, limit: int = _HEAD_LINES) -> list[str]:
     if document.blocks:
         for b in document.blocks:
             if b.kind == "table":
-                if not out and b.rows:  # a spreadsheet puts its title in the sheet's first cells
+                if not out and b.rows and document.format in _SHEETS:  # a spreadsheet's title is in its first cells
                     out += list(dict.fromkeys(c.text for row in b.rows[:3] for c in row if c.text))
                 continue
             out += (b.text or "").split("\n")
@@ -371,7 +372,7 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
     if found is None:
         found = sentence_title(text)
     if found is None and listed_as_report:
-        dated = next((c for c in candidates if title_year(c)), None)
+        dated = next((c for c in candidates if title_year(c) and re.search(r"(?:19|20)\d{2}\s*年", c)), None)
         if dated:
             found = TitleFound(dated, _clean_name(title_agency(dated)), title_year(dated))
     leads = _lead_name(lines)
