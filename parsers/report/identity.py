@@ -41,14 +41,18 @@ _SEGMENT = re.compile(r"\s*[|｜]\s*|\s+[-–—_]\s+")
 _NAME = r"[\u4e00-\u9fff（）()·]"
 _AGENCY_TEXT = re.compile(r"^[\u4e00-\u9fff0-9（）()·]{2,40}$")
 _AGENCY_END = re.compile(r"(?:镇|乡|街道|办事处|政府|机关|局|委|委员会|管委会|厅|办|办公室|中心|院|所|站|区|县|市|省|州|旗|盟|"
-                         r"署|部|总局|分局|队|馆|会|处)$")
-_NOT_NAMES = re.compile(r"^(?:本|我|该|贵|各|全|上级|政府|人民政府|政务|年度|关于|首页|当前|位置|信息公开|政务公开|政府信息|"
+                         r"署|部|总局|分局|队|馆|会|处|苏木|嘎查)$")
+_NOT_NAMES = re.compile(r"^(?:本|我|该|贵单位|各级|各单位|全市|全县|全区|全省|全镇|全乡|上级|政府|人民政府|政务|年度|关于|首页|当前|位置|信息公开|政务公开|政府信息|"
                         r"乡镇|部门|街道办|区县|县区|市直|县直|区直)")
 _GENERIC = {"政府信息公开", "政务公开", "信息公开", "乡镇街道", "乡镇", "部门", "政府信息公开年报", "年度报告",
             "乡镇信息公开", "部门信息公开", "镇街", "县直部门", "市直部门", "区直部门"}
 # A contact or compiler sentence naming the agency.
 _CONTACT = re.compile(r"(?:请与|请联系|联系单位|受理机构为|受理机构|由)[:：]?(?P<a>" + _NAME + r"{2,40}?)"
                       r"(?=联系|[，,。;；:：（(、]|地址|办公地址|编制|负责|$)")
+# A compiler sentence: "宜城市财政局依据《条例》…编制了本报告", "大营镇党政办公室编制了《…》",
+# "全面总结岳阳市南湖新区财政局(以下简称…)".
+_COMPILER = re.compile(r"(?:^|[。，,；;：:）)》])(?:全面总结|总结)?(?P<a>" + _NAME + r"{2,40}?)"
+                       r"(?:特向社会公布|向社会公布|现将|依据|根据|编制了?|[（(]以下简称)")
 _OFFICE_TAIL = re.compile(r"(?:政府信息公开领导小组办公室|信息公开领导小组办公室|政务公开领导小组办公室|政务公开办公室|"
                           r"信息公开办公室|政府信息公开办公室|信息公开中心|政府信息公开受理机构|党政综合办公室|党政办公室|"
                           r"党政办|综合办公室|指挥中心.{0,4}组)$")
@@ -115,6 +119,8 @@ def _clean_name(name: str | None) -> str | None:
     s = compact(name)
     s = s.rsplit(":", 1)[-1].rsplit("：", 1)[-1]  # "信息来源:老虎机游戏:太平乡政府" (injected spam before the name)
     s = re.sub(r"(?:关于|编制的?|的)$", "", s)
+    if s.count("(") > s.count(")"):
+        s = s[:s.rfind("(")]  # "黔南州人民政府(州政府办公室" with its bracket cut off by the title
     if not _AGENCY_TEXT.match(s) or _NOT_NAMES.match(s) or s in _GENERIC or re.search(r"(?:19|20)\d{2}", s):
         return None
     if _CORE.search(s) or not _AGENCY_END.search(s):
@@ -196,8 +202,10 @@ def sentence_title(text: str) -> TitleFound | None:
 
 def _contacts(text: str) -> list[str]:
     out = []
-    for m in _CONTACT.finditer(compact(text[:3000])):
-        name = _OFFICE_TAIL.sub("", m.group("a"))
+    head = compact(text[:3000])
+    for m in (*_CONTACT.finditer(head), *_COMPILER.finditer(head)):
+        # "…财政局办公室" is the bureau's office: the bureau reports; "…人民政府办公室" reports itself.
+        name = re.sub(r"(?<=[局委厅署])办公室$", "", _OFFICE_TAIL.sub("", m.group("a")))
         name = _clean_name(name)
         if name:
             out.append(name)
