@@ -75,10 +75,21 @@ def site_place(site_name: str | None = None, site_region: str | None = None) -> 
     return ""
 
 
+_LEVELS = re.compile(r"^(?P<upper>(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区))?(?:[\u4e00-\u9fff]{2,9}?(?:市|自治州|州|盟|地区))?)"
+                     r"(?P<county>[\u4e00-\u9fff]{2,12}?(?:自治县|县|区|旗|市))")
+
+
 def canonical(name: str) -> str:
-    """The name from its most specific unique region on (河北省邢台市清河县柳林镇 → 清河县柳林镇)."""
+    """The name from its most specific unique region on (河北省邢台市清河县柳林镇 → 清河县柳林镇).
+    A place the division table does not know keeps its county-level part only, so the sites
+    file's "某某省某某市柏宝县" and a page's "柏宝县" agree."""
     s = _clean(name)
-    return s[regions.canonical_start(s):]
+    if regions.find_regions(s):
+        return s[regions.canonical_start(s):]
+    m = _LEVELS.match(s)
+    if m and m.group("upper") and len(s) > m.end() or m and m.group("upper") and place_prefix(s) == m.group(0):
+        return s[len(m.group("upper")):]
+    return s
 
 
 def qualify(name: str, place: str) -> str | None:
