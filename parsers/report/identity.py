@@ -277,8 +277,16 @@ def _breadcrumb(lines: list[str]) -> list[str]:
     return out
 
 
+def _expanded(name: str) -> str:
+    """Abbreviations spelled out for matching: 县政府办 → 县人民政府办公室, 市政府 → 市人民政府."""
+    s = compact(name)
+    s = re.sub(r"政府办$", "政府办公室", s)
+    return re.sub(r"(?<![人民])政府(?=办公室$|$)", "人民政府", s)
+
+
 def _core(name: str) -> str:
-    return re.sub(r"(人民政府|政府|办事处)$", "", compact(name)) or compact(name)
+    s = _expanded(name)
+    return re.sub(r"(人民政府|政府|办事处)$", "", s) or s
 
 
 def extends(full: str, short: str) -> bool:
