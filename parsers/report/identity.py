@@ -53,7 +53,7 @@ _CONTACT = re.compile(r"(?:请与|请联系|联系单位|受理机构为|受理�
 # "全面总结岳阳市南湖新区财政局(以下简称…)".
 _COMPILER = re.compile(r"(?:^|[。，,；;：:）)》])(?:全面总结|总结)?(?P<a>" + _NAME + r"{2,40}?)"
                        r"(?:特向社会公布|向社会公布|现将|依据|根据|编制了?|[（(]以下简称)")
-_OFFICE_TAIL = re.compile(r"(?:政府信息公开领导小组办公室|信息公开领导小组办公室|政务公开领导小组办公室|政务公开办公室|"
+_OFFICE_TAIL = re.compile(r"(?:(?:政务公开|政府信息公开|信息公开)(?:工作)?领导小组(?:办公室)?|政府信息公开领导小组办公室|信息公开领导小组办公室|政务公开领导小组办公室|政务公开办公室|"
                           r"信息公开办公室|政府信息公开办公室|信息公开中心|政府信息公开受理机构|党政综合办公室|党政办公室|"
                           r"党政办|综合办公室|指挥中心.{0,4}组)$")
 # The opening sentence naming the report: "现公布X2022年政府信息公开工作年度报告", "现将X…予以公开".
@@ -66,6 +66,7 @@ _LEAD_STOP = re.compile(r"(?:以|在|严格|认真|坚持|全面|按照|紧紧|�
 _CITED = re.compile(r"[^》。]{0,12}?(?:通知|办法|格式|意见|要点|指南)")
 # A report speaking of itself: a page whose title was lost is still recognisably the report.
 _SELF = re.compile(r"本(?:年度)?报告|本年报|年报电子版|编制本报告|编制此报告|本年度报告")
+_HEADING = re.compile(r"^[（(]?[一二三四五六七八九十]+[、)）][\u4e00-\u9fff]{0,12}?(?:情况|概述)?[。]?(?=(?:19|20)\d{2}\s*年)")
 _DATE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _CRUMB = re.compile(r"\s*(?:>>|>|»|›|＞|→)\s*")
 _BOUNDARY = set("由与及的为向将据请在是从系址:：,，。;；、（(）)《》“”\"' |>")
@@ -242,10 +243,15 @@ def _running_header(document: Document) -> list[str]:
     return [n for line, c in counts.items() if c >= 2 and (n := _clean_name(line))]
 
 
+def _sentences(lines: list[str]) -> list[str]:
+    """The first lines' sentences, each without a section heading run into it ("一、总体情况2023年，…")."""
+    return [_HEADING.sub("", s) for line in lines[:12] for s in compact(line).split("。")]
+
+
 def _lead_name(lines: list[str]) -> list[str]:
     """"2020年，普宁市公安局以…": the agency as the first sentence's subject."""
     out = []
-    for sentence in (s for line in lines[:12] for s in re.split(r"[。]|^[（(][一二三四五六七八九十]+[）)][^。]{0,12}。?", compact(line))):
+    for sentence in _sentences(lines):
         m = _LEAD.match(sentence)
         if not m:
             continue
@@ -261,8 +267,7 @@ def _lead_name(lines: list[str]) -> list[str]:
 
 
 def _lead_year(lines: list[str]) -> int | None:
-    return next((int(m.group(1)) for line in lines[:12] for sentence in compact(line).split("。")
-                 if (m := _LEAD.match(sentence))), None)
+    return next((int(m.group(1)) for sentence in _sentences(lines) if (m := _LEAD.match(sentence))), None)
 
 
 def _breadcrumb(lines: list[str]) -> list[str]:
