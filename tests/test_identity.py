@@ -159,3 +159,9 @@ def test_namesakes_of_two_counties_get_two_keys_and_a_bare_name_is_flagged():
     assert by_region.agency_key == a.agency_key
     bare = identify(_page("长城镇2023年政府信息公开工作年度报告"))
     assert not bare.qualified and any("names no county" in w for w in bare.warnings)
+
+
+def test_a_decoy_title_that_starts_with_a_year_is_not_read_as_a_titleless_report():
+    for title in ("2022年柏宝县国民经济和社会发展统计公报", "2021年柏宝县人民政府行政服务中心部门决算",
+                  "柏宝县人民政府办公室2019年度政府信息公开年报（图解）"):
+        assert identify(_page(title)) is None, title

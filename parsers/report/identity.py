@@ -47,7 +47,7 @@ _NOT_NAMES = re.compile(r"^(?:本|我|该|贵单位|各级|各单位|全市|全�
 _GENERIC = {"政府信息公开", "政务公开", "信息公开", "乡镇街道", "乡镇", "部门", "政府信息公开年报", "年度报告",
             "乡镇信息公开", "部门信息公开", "镇街", "县直部门", "市直部门", "区直部门"}
 # A contact or compiler sentence naming the agency.
-_CONTACT = re.compile(r"(?:请与|请联系|联系单位|受理机构为|受理机构|由)[:：]?(?P<a>" + _NAME + r"{2,40}?)"
+_CONTACT = re.compile(r"(?:请与|请联系|可联系|可与|可直接与|联系单位|受理机构为|受理机构|由)[:：]?(?P<a>" + _NAME + r"{2,40}?)"
                       r"(?=联系|[，,。;；:：（(、]|地址|办公地址|编制|负责|$)")
 # A compiler sentence: "宜城市财政局依据《条例》…编制了本报告", "大营镇党政办公室编制了《…》",
 # "全面总结岳阳市南湖新区财政局(以下简称…)".
@@ -63,6 +63,7 @@ _PERIOD_END = re.compile(r"(?:统计|数据|期限|时限|区间|时间|截止|�
 _LEAD = re.compile(r"^((?:19|20)\d{2})\s*年(?:年度|度)?[,，]?\s*(?P<run>" + _NAME + r"{2,30})")
 _LEAD_STOP = re.compile(r"(?:以|在|严格|认真|坚持|全面|按照|紧紧|深入|结合|进一步|根据|围绕|立足|高度|积极|持续|不断|始终|"
                         r"加强|贯彻|落实|继续|紧扣|聚焦|对照|共|依托|把|将|按|从|通过|主动|扎实|着力|信息公开|政务公开|政府信息)")
+_EXPLAINER = re.compile(r"解读|图解|一图|读懂|展示|平台")
 _CITED = re.compile(r"[^》。]{0,12}?(?:通知|办法|格式|意见|要点|指南)")
 # A report speaking of itself: a page whose title was lost is still recognisably the report.
 _SELF = re.compile(r"本(?:年度)?报告|本年报|年报电子版|编制本报告|编制此报告|本年度报告")
@@ -187,7 +188,7 @@ def sentence_title(text: str) -> TitleFound | None:
         sentence_start = max(head.rfind("。", 0, m.start()), 0)
         sentence_end = head.find("。", m.end())
         sentence = head[sentence_start:sentence_end if sentence_end > 0 else len(head)]
-        if "解读" in sentence or _CITED.match(head[m.end():m.end() + 16]):
+        if _EXPLAINER.search(sentence) or _CITED.match(head[m.end():m.end() + 16]):
             continue  # an explainer of the report, or a notice about the reports cited by name
         before = head[max(sentence_start, m.start() - 40):m.start()]
         cut = _SENTENCE_CUT.match(before)
@@ -400,7 +401,10 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
     speaks_of_itself = bool(_SELF.search(compact(text[:3000])))
     if found is None and not document.error and (report_body_markers(text) >= 1 or speaks_of_itself):
         # A report whose title line was lost (a CMS that prints it only in the page chrome).
-        year = statistics_year(text) or _lead_year(lines)
+        # A statistics period dates such a page, or the first sentence of a page that calls itself
+        # the report ("编制本报告。…2023年，东四街道…"); a first line starting with a year is as
+        # likely a decoy's title ("2022年某县国民经济和社会发展统计公报").
+        year = statistics_year(text) or (_lead_year(lines[1:]) if speaks_of_itself else None)
         if year and (_contacts(text) or _clean_name(publisher) or leads):
             found = TitleFound(document.title or link_text or "", None, year)
     if found is None:
