@@ -12,7 +12,7 @@ import sqlite_utils
 
 from . import near_duplicates, views
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 STATISTICS_COLUMNS: dict[str, Any] = {
     "id": int, "report_id": int, "version": int, "table_name": str, "row_key": str,
@@ -62,6 +62,8 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "site_id": str, "first_seen_at": str, "last_seen_at": str, "current_version": int,
         "removed_at": str, "run_id": str,
         "parse_warnings_json": str,  # the parser's doubts about the whole report, a JSON list
+        "agency_qualified": int,  # 1 when the name, or the site's place, says which county/city it is
+        "identity_warnings_json": str,  # doubts about which agency this is (a short name kept apart per site…)
     }, "id", {"defaults": {"template": "unknown"}}),
     "documents": ({
         "id": int, "report_id": int, "url": str, "final_url": str, "sha256": str,
@@ -106,6 +108,10 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "id": int, "event_id": str, "run_id": str, "site_id": str, "url": str, "method": str, "status": int,
         "fetched_at": str, "conditional": int, "not_modified": int, "error": str,
         "error_kind": str, "size": int, "warc_file": str, "warc_offset": int,
+    }, "id", {}),
+    # documents re-filed under another report when an archive was requalified (schema 3)
+    "report_moves": ({
+        "id": int, "document_id": int, "from_report_id": int, "to_report_id": int, "reason": str, "moved_at": str,
     }, "id", {}),
     "_meta": ({"key": str, "value": str}, "key", {}),
 }
@@ -181,9 +187,14 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
 def _migrate(db: sqlite_utils.Database) -> None:
     """Bring an archive written by an older nianbao up to SCHEMA_VERSION."""
     row = db.execute("SELECT value FROM _meta WHERE key = 'schema_version'").fetchone() if db["_meta"].exists() else None
-    if row is None or int(row[0]) >= 2:
+    if row is None:
         return
-    # Version 1 kept the current version's cells and checks in the history tables too.
-    for table in ("statistics_history", "checks_history"):
-        db.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM reports r WHERE r.id = {table}.report_id "
-                   f"AND r.current_version = {table}.version)")
+    if int(row[0]) < 2:
+        # Version 1 kept the current version's cells and checks in the history tables too.
+        for table in ("statistics_history", "checks_history"):
+            db.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM reports r WHERE r.id = {table}.report_id "
+                       f"AND r.current_version = {table}.version)")
+    if int(row[0]) < 3:
+        # Versions 1–2 keyed a short name (长城镇) alone, merging namesakes of different counties.
+        from .requalify import requalify_reports
+        requalify_reports(db)

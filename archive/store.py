@@ -13,7 +13,8 @@ from typing import Any, Iterable
 
 import sqlite_utils
 
-from parsers.report.identity import ReportIdentity
+from parsers.report.agencies import canonical, place_prefix, qualify
+from parsers.report.identity import ReportIdentity, extends
 from parsers.model import Document
 
 from . import near_duplicates
@@ -152,23 +153,52 @@ class ArchiveWriter:
         return row["report_id"] if row else None
 
     def report_for(self, identity: ReportIdentity, site_id: str, fetched_at: str) -> tuple[int, bool]:
-        """(report id, created) for an agency's report of a year."""
+        """(report id, created) for an agency's report of a year.
+
+        Reports of different sites are one report only when their qualified names agree
+        (柏宝县长城镇 and 榆宝县长城镇 never are). A name that nothing qualified — neither its
+        documents nor the sites file — is placed where the site's other reports are; failing
+        that it stays apart per site (key `长城镇@site`), with a warning on the report."""
+        key, qualified, warnings = identity.agency_key, identity.qualified, list(identity.warnings)
+        if not qualified:
+            place = self.site_place(site_id)
+            placed = qualify(key, place) if place else None
+            if placed:
+                key, qualified = canonical(placed), True
+                warnings = [f"agency {identity.agency} placed in {place}, where the site's other reports are"]
+            else:
+                key = f"{key}@{site_id}"
+                warnings.append(f"kept apart from other sites' reports of {identity.agency}")
         with self.db.conn:
-            self.db["agency_aliases"].insert({"alias": identity.agency, "agency_key": identity.agency_key,
+            self.db["agency_aliases"].insert({"alias": identity.agency, "agency_key": key,
                                               "site_id": site_id, "first_seen_at": fetched_at}, ignore=True)
-        row = next(self.db.query("select id from reports where agency_key = ? and year = ?",
-                                 [identity.agency_key, identity.year]), None)
+        row = next(self.db.query("select id, agency from reports where agency_key = ? and year = ?",
+                                 [key, identity.year]), None)
         if row:
+            update: dict[str, Any] = {"last_seen_at": fetched_at, "removed_at": None}
+            if extends(identity.agency, row["agency"] or ""):
+                update["agency"] = identity.agency  # the fullest name any document gives
             with self.db.conn:
-                self.db["reports"].update(row["id"], {"last_seen_at": fetched_at, "removed_at": None})
+                self.db["reports"].update(row["id"], update)
             return row["id"], False
         with self.db.conn:
             report_id = self.db["reports"].insert({
-                "agency": identity.agency, "agency_key": identity.agency_key, "year": identity.year,
+                "agency": identity.agency, "agency_key": key, "year": identity.year,
                 "title": identity.title, "template": "unknown", "site_id": site_id,
+                "agency_qualified": int(qualified), "identity_warnings_json": _json(warnings),
                 "first_seen_at": fetched_at, "last_seen_at": fetched_at, "run_id": self.run_id,
             }).last_pk
         return report_id, True
+
+    def site_place(self, site_id: str) -> str:
+        """The place a site's qualified reports share most (清河县 when its reports are
+        清河县人民政府's and 清河县财政局's), or ''."""
+        counts: dict[str, int] = {}
+        for r in self.db.query("select agency_key from reports where site_id = ? and agency_qualified = 1", [site_id]):
+            place = place_prefix(r["agency_key"])
+            if place:
+                counts[place] = counts.get(place, 0) + 1
+        return max(counts, key=lambda p: (counts[p], len(p))) if counts else ""
 
     def add_document(self, capture: Capture, report_id: int, document: Document, fmt: str) -> int:
         """Archive a new document. `documents.format` keeps to interface.md's list; the format

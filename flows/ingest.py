@@ -159,8 +159,10 @@ def _read_and_submit(writer: ArchiveWriter, events: list[dict[str, Any]], warc_d
 
 def _report_of(writer: ArchiveWriter, site: Site, capture: Capture, document: Document,
                page_reports: dict[str, int]) -> tuple[int | None, bool]:
-    identity = identify(document, link_text=capture.link_text, site_name=site.name, category=capture.category,
-                        publisher=capture.publisher)
+    # The site's name and region place an agency whose documents name it short (长城镇): two
+    # counties' 长城镇 stay two reports (store.report_for).
+    identity = identify(document, link_text=capture.link_text, site_name=site.name, site_region=site.region,
+                        category=capture.category, publisher=capture.publisher)
     parent = None
     if capture.parent_url:
         parent = page_reports.get(capture.parent_url) or writer.report_id_for_url(capture.parent_url)

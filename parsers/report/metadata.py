@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from . import regions
 from ..model import Document
 from ..normalize import normalize_text
-from .titles import recognize_title, title_agency, title_year
+from . import identity
 
 
 @dataclass
@@ -61,16 +61,16 @@ def _title_candidates(documents: list[Document]) -> list[str]:
 
 
 def find_title(documents: list[Document]) -> str | None:
+    found = _found_title(documents)
+    return found.title if found else None
+
+
+def _found_title(documents: list[Document]) -> identity.TitleFound | None:
+    """The report title, on one line or broken over lines (identity.find_title), else the
+    opening sentence that names the report."""
     cands = [t for t in _title_candidates(documents) if t]
-    for t in cands:
-        if len(t) <= 80 and recognize_title(t):
-            return t
-    # A title broken over two lines: "太平庄乡2019年政府信息公开工作" / "年度报告" (seed 002).
-    for a, b in zip(cands, cands[1:]):
-        joined = a + b
-        if len(joined) <= 80 and recognize_title(joined):
-            return joined
-    return None
+    return identity.find_title(cands) or next(
+        (found for d in documents if (found := identity.sentence_title(d.text or ""))), None)
 
 
 def short_name(agency: str, region: regions.Region | None) -> str:
@@ -91,29 +91,8 @@ def short_name(agency: str, region: regions.Region | None) -> str:
 
 
 def fuller_name(agency: str, text: str) -> str | None:
-    """The agency's name with its regions, as the body writes it somewhere ("杨家庄镇" → 汾阳市杨家庄镇人民政府).
-
-    Titles often name a town or department alone; the body usually names it in full once
-    (in a list of documents, the contact address). Only a run of region names right before
-    the name counts, and the longest such run wins.
-    """
-    core = _GOV.sub("", re.sub(r"\s+", "", agency)) or agency
-    if len(core) < 2:
-        return None
-    body = re.sub(r"\s+", "", text)
-    best = ""
-    for m in re.finditer(re.escape(core), body):
-        window = body[max(0, m.start() - 16):m.start()]
-        for j in range(len(window) - 1):
-            prefix = window[j:]
-            chain, covered = regions.leading_regions(prefix)
-            if chain and covered == len(prefix) and len(prefix) > len(best):
-                best = prefix
-                break
-    if not best:
-        return None
-    gov = re.match(r"(人民政府|政府)", body[body.find(best + core) + len(best + core):])
-    return best + core + (gov.group(1) if gov and not _GOV.search(core) else "")
+    """The agency's name with its regions, as the body writes it somewhere ("杨家庄镇" → 汾阳市杨家庄镇人民政府)."""
+    return identity.fuller_in_text(agency, text)
 
 
 def agency_level(agency: str, region: regions.Region | None) -> str | None:
@@ -154,13 +133,14 @@ def published_date(documents: list[Document], year: int | None) -> str | None:
 def read_metadata(documents: list[Document], *, year_hint: int | None = None, agency_hint: str | None = None,
                   site_name: str | None = None) -> Metadata:
     meta = Metadata()
-    title = find_title(documents)
-    agency = title_agency(title) if title else None
-    if agency:
-        agency = re.sub(r"(关于|的)$", "", agency)
-    meta.agency = agency or agency_hint or site_name
-    meta.year = (title_year(title.replace(" ", "")) if title else None) or year_hint
-    if title is None:
+    found = _found_title(documents)
+    agency = found.agency if found else None
+    # The archive's name for the report (identity, at ingest) is the fullest its documents give.
+    if agency_hint and (not agency or identity.extends(agency_hint, agency)):
+        agency = agency_hint
+    meta.agency = agency or site_name
+    meta.year = (found.year if found else None) or year_hint
+    if found is None:
         meta.warnings.append("no report title found in the documents")
     text = "\n".join(d.text for d in documents)
     meta.is_aggregate = bool(_AGGREGATE.search(re.sub(r"\s+", "", text)))

@@ -96,9 +96,33 @@ def find_regions(text: str) -> list[list[Region]]:
 
 def leading_regions(text: str) -> tuple[list[list[Region]], int]:
     """`find_regions` and how many characters (whitespace removed) the chain covers."""
+    chain, spans = _chain(text)
+    return chain, (spans[-1][1] if spans else 0)
+
+
+def canonical_start(text: str) -> int:
+    """Where the region part of a name can start without losing which place it is.
+
+    河北省邢台市清河县柳林镇 → the offset of 清河县 (one county of that name in the country);
+    北京市朝阳区… → 0 (朝阳区 alone could be Beijing's or Changchun's). Keys built from the
+    canonical start agree however many parent regions a document happens to print."""
+    chain, spans = _chain(text)
+    for k in reversed(range(len(chain))):
+        name = text_compact(text)[spans[k][0]:spans[k][1]]
+        if len(_by_name().get(name, ())) == 1:
+            return spans[k][0]
+    return 0
+
+
+def text_compact(text: str | None) -> str:
+    return re.sub(r"\s+", "", text or "")
+
+
+def _chain(text: str | None) -> tuple[list[list[Region]], list[tuple[int, int]]]:
     chain: list[list[Region]] = []
+    spans: list[tuple[int, int]] = []
     pos = 0
-    s = re.sub(r"\s+", "", text or "")
+    s = text_compact(text)
     pat = _name_pattern()
     while pos < len(s):
         m = pat.match(s, pos)
@@ -115,8 +139,9 @@ def leading_regions(text: str) -> tuple[list[list[Region]], int]:
                 c.code.startswith(p.code[:2] if p.level == "province" else p.code[:4]) for c in inside)]
             candidates = list(dict.fromkeys(inside))
         chain.append(candidates)
+        spans.append((pos, m.end()))
         pos = m.end()
-    return chain, pos
+    return chain, spans
 
 
 def resolve(name: str | None, *hints: str | None) -> tuple[Region | None, list[str]]:

@@ -39,6 +39,11 @@ _T2S = str.maketrans(
     "苏济汉叶郑关为与机构发布布员礼处经济网页体环护设计画划财厂铁矿产权专营规划"
     "统计医疗药卫卫应急税审纪检军厦头兴寿达远邓邹陈杨们内计划区党综务总厂职区气",
 )
+# More traditional characters seen in mirrored agency names and report sentences.
+_T2S.update(str.maketrans("壯請寶編製態環鹽邊體蘭單輸運隊測繪圖書館檔觀實證歲醫現鎮區與聯繫係該據畢戰爭義學習",
+                          "壮请宝编制态环盐边体兰单输运队测绘图书馆档观实证岁医现镇区与联系系该据毕战争义学习"))
+_T2S.update(str.maketrans("鵠祿嚴動灣濱澤瀘嶽遼魯贛滬瀋錦撫樂豐慶隴潁蕪鄖荊張莊臺島灘鋼綏黃綿廬揚溫紹臨麗餘峽嶼漢聯鄰總條號歷層廣眾廳辦縣獸農審計劃組織諮詢電郵編務勞動檢測資產營稅網絡門戶頁類項數據處復議訴訟問題進況報告態環護礦鎮鄉區縣",
+                          "鹄禄严动湾滨泽泸岳辽鲁赣沪沈锦抚乐丰庆陇颍芜郧荆张庄台岛滩钢绥黄绵庐扬温绍临丽余峡屿汉联邻总条号历层广众厅办县兽农审计划组织咨询电邮编务劳动检测资产营税网络门户页类项数据处复议诉讼问题进况报告态环护矿镇乡区县"))
 _NOT_AGENCY = {"政府", "人民政府", "政务", "本级", "本机关", "本单位", "我局", "我委", "我县", "我市", "我区", "年度", "关于"}
 
 
@@ -53,9 +58,12 @@ def normalize_title(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _compact(text: str) -> str:
+def compact(text: str) -> str:
     """Normalised, spaces removed, traditional characters of mirror sites made simplified."""
     return normalize_title(text).replace(" ", "").translate(_T2S)
+
+
+_compact = compact
 
 
 def recognize_title(text: str) -> TitleMatch | None:
@@ -103,7 +111,8 @@ def title_agency(text: str) -> str | None:
     for pattern in patterns:
         m = pattern.search(compact)
         if m:
-            agency = _TRIM.sub("", m.group("agency"))
+            # "由广州市公安局编制的2011年度…", "…关于2021年度…": the words around the name are not it.
+            agency = re.sub(r"(?:关于|编制的?|的)$", "", _TRIM.sub("", m.group("agency")))
             if (_AGENCY_TEXT.match(agency) and agency not in _NOT_AGENCY and not re.fullmatch(r"[\d年度]+", agency)
                     and (pattern is not _AGENCY_NO_YEAR or _AGENCY_SUFFIX.search(agency))):
                 return agency
