@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("parse", help="extract and parse local files, no archive: what the archive would hold")
     p.add_argument("files", nargs="+", metavar="FILE", help="one report's documents (any supported format)")
     p.add_argument("--json", action="store_true", help="one JSON object: template, agency, year, cells, checks, warnings")
+
+    p = sub.add_parser("add", help="archive documents obtained outside the crawl (a file sent by an agency…)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="documents of one report, or of several")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db", help="SQLite archive (created if missing)")
+    _add_store(p)
+    p.add_argument("--url", default=None, help="the address the document was published at, if known")
+    p.add_argument("--agency", default=None, metavar="NAME", help="the agency, when the document does not say")
+    p.add_argument("--year", type=int, default=None, metavar="Y", help="the report's year, when the document does not say")
+    p.add_argument("--quiet", action="store_true", help="no message while waiting for another writer")
     return parser
 
 
@@ -113,6 +122,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "parse":
         from .parse_cli import run
         return run(args)
+    if args.command == "add":
+        from .add import run_add
+        return run_add(args)
     if args.command == "harvest":
         from .harvest_cli import run_harvest
         return run_harvest(args)

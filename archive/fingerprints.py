@@ -1,0 +1,42 @@
+"""A fingerprint per report and statistics table, so copied tables are one indexed join away.
+
+Two reports whose table holds the same values cell for cell share the table's
+fingerprint: the same agency's previous year repeated, or another agency's
+numbers. Computed when a version is stored (archive/store.py); the canned
+query `copied_statistics` pairs them.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import sqlite_utils
+
+TABLES = ("active", "requests", "review")  # the schema's tables; prose figures are not a table
+
+
+def _norm(v: Any) -> Any:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def table_fingerprints(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """[{table_name, fingerprint, cells, nonzero_cells}] over the cells that hold a value."""
+    out = []
+    for table in TABLES:
+        valued = sorted((c["row_key"], c["col_key"], _norm(c["value"])) for c in cells
+                        if c["table_name"] == table and c["value"] is not None)
+        if not valued:
+            continue
+        digest = hashlib.sha256(json.dumps(valued, ensure_ascii=False).encode()).hexdigest()
+        out.append({"table_name": table, "fingerprint": digest, "cells": len(valued),
+                    "nonzero_cells": sum(1 for *_, v in valued if v != 0)})
+    return out
+
+
+def record(db: sqlite_utils.Database, report_id: int, cells: list[dict[str, Any]]) -> None:
+    """Replace the report's fingerprints with those of its current cells."""
+    db.execute("delete from statistics_fingerprints where report_id = ?", [report_id])
+    rows = [dict(f, report_id=report_id) for f in table_fingerprints(cells)]
+    if rows:
+        db["statistics_fingerprints"].insert_all(rows)
