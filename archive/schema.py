@@ -179,8 +179,10 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
 ]
 
 
-def open_db(path: str) -> sqlite_utils.Database:
-    """Open (creating if needed) an archive in WAL mode, so readers never block the writer."""
+def open_db(path: str, *, ensure: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive in WAL mode, so readers never block the writer.
+    `ensure=False` leaves `ensure_schema` to the caller (`nianbao add` runs it inside the one
+    transaction it waits for, beside a harvest)."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=WAL")
     # In WAL mode NORMAL never corrupts the file and a killed process loses nothing committed;
@@ -188,7 +190,8 @@ def open_db(path: str) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=30000")
     db.execute("PRAGMA foreign_keys=ON")
-    ensure_schema(db)
+    if ensure:
+        ensure_schema(db)
     return db
 
 

@@ -175,20 +175,24 @@ def prepare(args: argparse.Namespace) -> list[Item]:
 def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: str) -> dict[str, Any]:
     """Archive the prepared files in one transaction; returns what happened to each, for the summary."""
     from archive import search
-    from archive.schema import open_db
+    from archive.schema import ensure_schema, open_db
     from archive.store import ArchiveWriter, Capture, RunCounts
     from crawlers.recorder import utc_now
 
     from .ingest import version_reports
     from .steps import extract_item, parse_rows
 
-    db = open_db(db_path)
+    try:
+        db = open_db(db_path, ensure=False)
+    except sqlite3.DatabaseError as exc:
+        raise UserError(f"{db_path}: cannot open the archive ({exc})") from None
     run_id = str(uuid.uuid4())
     writer = ArchiveWriter(db, run_id)
     _begin_when_free(db, args.quiet)
     db.conn = _OneTransaction(db.conn)
     outcome: list[dict[str, Any]] = []
     try:
+        ensure_schema(db)  # under the lock: a harvest may be creating or migrating it right now
         # Checked again under the lock: another add may have archived the same bytes meanwhile.
         todo = []
         for item in items:
@@ -271,12 +275,24 @@ def _summary(result: dict[str, Any], db_path: str) -> str:
     return "\n".join(lines)
 
 
+def _check_writable(db_path: str, store: str) -> None:
+    """As harvest_cli.check_writable, without opening the archive: that waits for the write lock."""
+    from .harvest_cli import check_store
+
+    parent = Path(db_path).resolve().parent
+    if not parent.is_dir():
+        raise UserError(f"{db_path}: directory {parent} does not exist")
+    if os.path.exists(db_path) and not os.access(db_path, os.W_OK):
+        raise UserError(f"{db_path}: archive is not writable")
+    check_store(store)
+
+
 def run_add(args: argparse.Namespace) -> int:
-    from .harvest_cli import check_writable, default_store
+    from .harvest_cli import default_store
 
     items = prepare(args)
     store = args.store or default_store(args.db)
-    check_writable(args.db, store)
+    _check_writable(args.db, store)
     result = add_files(args, items, args.db, store)
     print(_summary(result, args.db))
     return 0
