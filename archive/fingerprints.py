@@ -40,3 +40,15 @@ def record(db: sqlite_utils.Database, report_id: int, cells: list[dict[str, Any]
     rows = [dict(f, report_id=report_id) for f in table_fingerprints(cells)]
     if rows:
         db["statistics_fingerprints"].insert_all(rows)
+
+
+def backfill(db: sqlite_utils.Database) -> int:
+    """Fingerprints for every report that has statistics but none yet (an archive from before them)."""
+    ids = [r["report_id"] for r in db.query(
+        "select distinct s.report_id from statistics s where not exists "
+        "(select 1 from statistics_fingerprints f where f.report_id = s.report_id)")]
+    with db.conn:
+        for report_id in ids:
+            record(db, report_id, list(db.query(
+                "select table_name, row_key, col_key, value from statistics where report_id = ?", [report_id])))
+    return len(ids)
