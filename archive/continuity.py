@@ -82,12 +82,18 @@ def continuity(db: sqlite_utils.Database, later: dict[str, Any], earlier: dict[s
             "passed": passed, "detail": detail, "parser": CHECKER}
 
 
+def _totals(db: sqlite_utils.Database, report_id: int) -> dict[tuple[str, str, str], Any]:
+    return {(r["table_name"], r["row_key"], "total"): r["value"] for r in db.query(
+        "select table_name, row_key, value from statistics where report_id = ? and col_key = 'total' "
+        "and table_name in ('requests', 'review')", [report_id])}
+
+
 def jumps(db: sqlite_utils.Database, later: dict[str, Any], earlier: dict[str, Any]) -> list[dict[str, Any]]:
     """Headline cells of `later` ×10 or more up or down from `earlier`'s."""
+    now, before = _totals(db, later["id"]), _totals(db, earlier["id"])
     out = []
     for table, row, col in HEADLINE_CELLS:
-        a = _cells(db, later["id"], table, row).get(col)
-        b = _cells(db, earlier["id"], table, row).get(col)
+        a, b = now.get((table, row, col)), before.get((table, row, col))
         if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) or a < 0 or b < 0:
             continue
         high, low = max(a, b), min(a, b)
