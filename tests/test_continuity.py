@@ -37,9 +37,10 @@ def add(db: Path, *files: Path, **opts: str) -> int:
         return main(args)
 
 
-def canned(db: sqlite_utils.Database, name: str, **params) -> list[dict]:
+def canned(db: sqlite_utils.Database, name: str, year: str = "", province: str = "") -> list[dict]:
+    """A canned query of the datasette metadata, run as datasette runs it (blank parameters: all)."""
     queries = yaml.safe_load(METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]
-    return list(db.query(queries[name]["sql"], params))
+    return list(db.query(queries[name]["sql"], {"year": year, "province": province}))
 
 
 def _report(db, year, agency_key="清河县"):
@@ -77,6 +78,8 @@ def test_check_appears_when_the_missing_year_arrives_and_follows_its_revisions(t
     assert "carried_in.total 5 ≠ 2022 carried_over.total 9" in check["detail"]
     [row] = canned(db, "continuity_mismatches")
     assert (row["report_id"], row["previous_report_id"], row["year"]) == (later["id"], earlier["id"], 2023)
+    assert canned(db, "continuity_mismatches", year="2023", province="河北") == [row]
+    assert canned(db, "continuity_mismatches", year="2022") == []
 
 
 def test_a_headline_figure_ten_times_last_years_is_flagged_as_a_doubt(tmp_path):
@@ -119,6 +122,8 @@ def test_copied_tables_are_found_within_an_agency_and_across_agencies(tmp_path):
     assert any({p[0], p[2]} == {"清河县人民政府", "故城县人民政府"} and p[4] == "requests" for p in pairs)
     assert not any("枣强县人民政府" in (p[0], p[2]) and p[4] == "requests" for p in pairs)
     assert all(r["nonzero_cells"] >= 3 for r in rows)
+    assert canned(db, "copied_statistics", year="2021") == []
     plan = " ".join(r["detail"] for r in db.query("explain query plan " + yaml.safe_load(
-        METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["copied_statistics"]["sql"]))
+        METADATA.read_text(encoding="utf-8"))["databases"]["archive"]["queries"]["copied_statistics"]["sql"],
+        {"year": "", "province": ""}))
     assert "idx_statistics_fingerprints_table_name_fingerprint" in plan  # one indexed join at any size
