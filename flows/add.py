@@ -117,13 +117,13 @@ def _begin_when_free(db: Any, quiet: bool) -> None:
             if "locked" not in str(exc) and "busy" not in str(exc):
                 raise
         if time.monotonic() - started > LOCK_GIVE_UP_S:
-            raise UserError(f"{db_path_of(db)}: another process has held the archive for {LOCK_GIVE_UP_S // 3600} h")
+            raise UserError(f"{_db_path(db)}: another process has held the archive for {LOCK_GIVE_UP_S // 3600} h")
         if not told and not quiet and sys.stderr.isatty():
             print("waiting for the archive: another run (a harvest?) is writing to it…", file=sys.stderr)
             told = True
 
 
-def db_path_of(db: Any) -> str:
+def _db_path(db: Any) -> str:
     return next(db.query("pragma database_list"))["file"]
 
 
@@ -178,6 +178,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
     from archive.schema import ensure_schema, open_db
     from archive.store import ArchiveWriter, Capture, RunCounts
     from crawlers.recorder import utc_now
+    from parsers.model import Document
 
     from .ingest import version_reports
     from .steps import extract_item, parse_rows
@@ -189,6 +190,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
     run_id = str(uuid.uuid4())
     writer = ArchiveWriter(db, run_id)
     _begin_when_free(db, args.quiet)
+    locked_at = time.monotonic()
     db.conn = _OneTransaction(db.conn)
     outcome: list[dict[str, Any]] = []
     try:
@@ -209,7 +211,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
                 todo.append(item)
         if not todo:
             db.conn._conn.rollback()
-            return {"run_id": None, "files": outcome, "versions": []}
+            return {"run_id": None, "files": outcome, "versions": [], "locked_s": time.monotonic() - locked_at}
         now = utc_now()
         writer.start_run(command="add", started_at=now, sites_file=None, sites=0, sole_writer=False)
         counts = RunCounts()
@@ -227,7 +229,6 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
                 report_id, what = db["documents"].get(item.known_id)["report_id"], "new location of a known document"
                 counts.documents_seen += 1
             else:
-                from parsers.model import Document
                 document = Document.from_json(item.document_json)
                 report_id, created = writer.report_for(item.identity, None, now)
                 doc_id = writer.add_document(capture, report_id, document, item.file.format)
@@ -248,7 +249,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
     except BaseException:
         db.conn._conn.rollback()
         raise
-    return {"run_id": run_id, "files": outcome, "versions": versions}
+    return {"run_id": run_id, "files": outcome, "versions": versions, "locked_s": time.monotonic() - locked_at}
 
 
 def _summary(result: dict[str, Any], db_path: str) -> str:
@@ -271,7 +272,8 @@ def _summary(result: dict[str, Any], db_path: str) -> str:
         lines.append(f"  report #{report_id}: {cells} statistics cells, "
                      + (f"{len(failed)} check(s) failed: " + "; ".join(failed) if failed else "no failed checks"))
     lines.append("nothing added: every file was already archived at that place" if result["run_id"] is None
-                 else f"add {result['run_id'][:8]}: {len(result['versions'])} new version(s)")
+                 else f"add {result['run_id'][:8]}: {len(result['versions'])} new version(s); "
+                      f"held the archive's write lock {result['locked_s']:.2f} s")
     return "\n".join(lines)
 
 
