@@ -34,12 +34,21 @@ def table_fingerprints(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+_SHARED = ("update statistics_fingerprints set shared = (select count(*) > 1 from statistics_fingerprints o "
+           "where o.table_name = ? and o.fingerprint = ?) where table_name = ? and fingerprint = ?")
+
+
 def record(db: sqlite_utils.Database, report_id: int, cells: list[dict[str, Any]]) -> None:
-    """Replace the report's fingerprints with those of its current cells."""
+    """Replace the report's fingerprints with those of its current cells, keeping `shared` (another
+    report has the same table) right on both sides, so the canned query reads only shared rows."""
+    old = [(r["table_name"], r["fingerprint"]) for r in db.query(
+        "select table_name, fingerprint from statistics_fingerprints where report_id = ?", [report_id])]
     db.execute("delete from statistics_fingerprints where report_id = ?", [report_id])
-    rows = [dict(f, report_id=report_id) for f in table_fingerprints(cells)]
+    rows = [dict(f, report_id=report_id, shared=0) for f in table_fingerprints(cells)]
     if rows:
         db["statistics_fingerprints"].insert_all(rows)
+    for table, fp in set(old) | {(r["table_name"], r["fingerprint"]) for r in rows}:
+        db.execute(_SHARED, [table, fp, table, fp])
 
 
 def backfill(db: sqlite_utils.Database) -> int:
@@ -49,6 +58,12 @@ def backfill(db: sqlite_utils.Database) -> int:
         "(select 1 from statistics_fingerprints f where f.report_id = s.report_id)")]
     with db.conn:
         for report_id in ids:
-            record(db, report_id, list(db.query(
-                "select table_name, row_key, col_key, value from statistics where report_id = ?", [report_id])))
+            rows = [dict(f, report_id=report_id) for f in table_fingerprints(list(db.query(
+                "select table_name, row_key, col_key, value from statistics where report_id = ?", [report_id])))]
+            if rows:
+                db["statistics_fingerprints"].insert_all(rows)
+        db.execute("update statistics_fingerprints set shared = exists (select 1 from statistics_fingerprints o "
+                   "where o.table_name = statistics_fingerprints.table_name "
+                   "and o.fingerprint = statistics_fingerprints.fingerprint "
+                   "and o.report_id != statistics_fingerprints.report_id)")
     return len(ids)

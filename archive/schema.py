@@ -130,6 +130,7 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
     # One row per report and statistics table of its current version: copied tables share a fingerprint.
     "statistics_fingerprints": ({
         "id": int, "report_id": int, "table_name": str, "fingerprint": str, "cells": int, "nonzero_cells": int,
+        "shared": int,  # 1 when another report's table has the same fingerprint
     }, "id", {}),
 }
 
@@ -175,6 +176,7 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("year_jumps", ("report_id",), False),
     ("statistics_fingerprints", ("table_name", "fingerprint"), False),
     ("statistics_fingerprints", ("report_id",), False),
+    ("statistics_fingerprints", ("shared", "nonzero_cells"), False),
     ("checks", ("check_name", "passed"), False),  # archive-wide findings (continuity mismatches)
 ]
 
