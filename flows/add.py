@@ -162,7 +162,8 @@ def prepare(args: argparse.Namespace) -> list[Item]:
 
     files = read_local_files(args.files, allow_empty=False)
     _validate(args, files)
-    items = [Item(f, args.url or Path(f.abspath).as_uri()) for f in files]
+    items = list({(f.sha256, loc): Item(f, loc) for f in files
+                  for loc in [args.url or Path(f.abspath).as_uri()]}.values())  # a file named twice is one
     known = _known_documents(args.db, [f.sha256 for f in files])
     for item in items:  # extraction outside the lock: a harvest is not kept waiting for it
         item.known_id = known.get(item.file.sha256)
@@ -170,6 +171,17 @@ def prepare(args: argparse.Namespace) -> list[Item]:
             item.document_json = extract_item({"body": item.file.data, "url": item.file.path, "content_type": None})
     _identify(args, items)
     return items
+
+
+def _already_here(writer: Any, item: Item, outcome: list[dict[str, Any]]) -> bool:
+    """These bytes are archived at this location already: nothing to add (noted in `outcome`)."""
+    doc_id = writer.document_id_for_sha(item.file.sha256)
+    if doc_id is None or not next(writer.db.query("select 1 from document_locations where document_id = ? and url = ?",
+                                                  [doc_id, item.location]), None):
+        return False
+    outcome.append({"path": item.file.path, "document_id": doc_id, "what": "already archived",
+                    "report_id": writer.db["documents"].get(doc_id)["report_id"]})
+    return True
 
 
 def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: str) -> dict[str, Any]:
@@ -181,7 +193,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
     from parsers.model import Document
 
     from .ingest import version_reports
-    from .steps import extract_item, parse_rows
+    from .steps import parse_rows
 
     try:
         db = open_db(db_path, ensure=False)
@@ -196,19 +208,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
     try:
         ensure_schema(db)  # under the lock: a harvest may be creating or migrating it right now
         # Checked again under the lock: another add may have archived the same bytes meanwhile.
-        todo = []
-        for item in items:
-            item.known_id = writer.document_id_for_sha(item.file.sha256)
-            if item.known_id is None and item.document_json is None:  # known when prepared, gone since?
-                item.document_json = extract_item({"body": item.file.data, "url": item.file.path, "content_type": None})
-            seen_here = item.known_id is not None and next(db.query(
-                "select 1 from document_locations where document_id = ? and url = ?", [item.known_id, item.location]), None)
-            if seen_here:
-                report_id = db["documents"].get(item.known_id)["report_id"]
-                outcome.append({"path": item.file.path, "document_id": item.known_id, "report_id": report_id,
-                                "what": "already archived"})
-            else:
-                todo.append(item)
+        todo = [item for item in items if not _already_here(writer, item, outcome)]
         if not todo:
             db.conn._conn.rollback()
             return {"run_id": None, "files": outcome, "versions": [], "locked_s": time.monotonic() - locked_at}
@@ -224,6 +224,8 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
                               warc_record_id=rec["warc_record_id"], sha256=item.file.sha256, size=len(item.file.data),
                               role="page" if item.file.format == "html" else "attachment",
                               origin=ORIGIN, source_path=item.file.abspath)
+            # known: archived before, or by an earlier file of this call (the same bytes twice)
+            item.known_id = writer.document_id_for_sha(item.file.sha256)
             if item.known_id is not None:  # the same bytes, found at a new place
                 writer.add_capture(capture, item.known_id)
                 report_id, what = db["documents"].get(item.known_id)["report_id"], "new location of a known document"

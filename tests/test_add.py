@@ -89,6 +89,12 @@ def test_same_file_twice_adds_nothing_and_same_bytes_elsewhere_is_a_new_location
     db = sqlite_utils.Database(db_path)
     assert db["documents"].count == 1 and db["report_versions"].count == 1
     assert {r["url"] for r in db.query("select url from document_locations")} == {PDF.as_uri(), copy.as_uri()}
+    # the same bytes twice in one call: one document, one location each
+    other, again = tmp_path / "b.pdf", tmp_path / "b-again.pdf"
+    other.write_bytes((FIXTURES / "report_b.pdf").read_bytes())
+    again.write_bytes(other.read_bytes())
+    assert add(other, other, again, "--db", db_path) == 0
+    assert db["documents"].count == 2 and db["document_locations"].count == 4
 
 
 def test_near_duplicate_texts_are_recorded_like_harvested_ones(tmp_path):
