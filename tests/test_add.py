@@ -72,6 +72,11 @@ def test_added_pdf_is_archived_with_provenance_parsed_and_without_prefect(tmp_pa
     assert db["checks"].count_where("report_id = ?", [report["id"]]) >= 4
     [change] = list(db.query("select * from version_document_changes"))
     assert (change["document_id"], change["change"], change["version"]) == (doc["id"], "added", 1)
+    import yaml
+    queries = yaml.safe_load((REPO / "archive/datasette/metadata.yaml").read_text(encoding="utf-8"))
+    [listed] = list(db.query(queries["databases"]["archive"]["queries"]["added_by_hand"]["sql"]))
+    assert (listed["report_id"], listed["source_path"], listed["location"]) == \
+        (report["id"], str(PDF), "http://gov.example.cn/nb/2022.pdf")
     # searchable like a harvested report
     from archive.search import matching_ids
     assert report["id"] in matching_ids(db, "柳林镇")
