@@ -81,6 +81,7 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "id": int, "document_id": int, "url": str, "site_id": str,
         "first_seen_at": str, "last_seen_at": str, "run_id": str,
         "removed_at": str,  # the date the URL stopped answering (404/410); nothing is deleted
+        "origin": str,  # crawl (NULL on older rows) | added_by_hand (`nianbao add`)
     }, "id", {}),
     "captures": ({
         # every successful fetch of a report document, even when the bytes were known
@@ -88,6 +89,8 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "http_headers_json": str, "fetched_at": str, "sha256": str, "etag": str,
         "last_modified": str, "warc_file": str, "warc_offset": int, "warc_record_id": str,
         "site_id": str, "run_id": str,
+        "origin": str,       # crawl (NULL on older rows) | added_by_hand (`nianbao add`)
+        "source_path": str,  # the local file a hand-added document was read from
     }, "id", {}),
     "report_versions": ({
         "id": int, "report_id": int, "version": int, "created_at": str, "run_id": str,
@@ -114,6 +117,27 @@ TABLES: dict[str, tuple[dict[str, Any], str | tuple[str, ...] | None, dict[str, 
         "id": int, "document_id": int, "from_report_id": int, "to_report_id": int, "reason": str, "moved_at": str,
     }, "id", {}),
     "_meta": ({"key": str, "value": str}, "key", {}),
+    # What each version changed (archive/store.py), for the report page's history: cells old → new
+    # (old NULL: new cell; new NULL: cell gone) and documents added to / removed from the report.
+    "version_cell_changes": ({
+        "id": int, "report_id": int, "version": int, "table_name": str, "row_key": str, "col_key": str,
+        "old_value": "ANY", "new_value": "ANY",
+    }, "id", {}),
+    "version_document_changes": ({
+        "id": int, "report_id": int, "version": int, "document_id": int,
+        "change": str,  # added | removed
+        "url": str, "sha256": str, "format": str,
+    }, "id", {}),
+    # Across years (archive/continuity.py): a headline figure ×10 or more against the agency's year before.
+    "year_jumps": ({
+        "id": int, "report_id": int, "previous_report_id": int, "table_name": str, "row_key": str,
+        "col_key": str, "value": "ANY", "previous_value": "ANY", "ratio": float, "detail": str,
+    }, "id", {}),
+    # One row per report and statistics table of its current version: copied tables share a fingerprint.
+    "statistics_fingerprints": ({
+        "id": int, "report_id": int, "table_name": str, "fingerprint": str, "cells": int, "nonzero_cells": int,
+        "shared": int,  # 1 when another report's table has the same fingerprint
+    }, "id", {}),
 }
 
 FOREIGN_KEYS = {
@@ -126,6 +150,10 @@ FOREIGN_KEYS = {
     "checks": [("report_id", "reports", "id")],
     "checks_history": [("report_id", "reports", "id")],
     "sections": [("report_id", "reports", "id")],
+    "version_cell_changes": [("report_id", "reports", "id")],
+    "version_document_changes": [("report_id", "reports", "id"), ("document_id", "documents", "id")],
+    "year_jumps": [("report_id", "reports", "id"), ("previous_report_id", "reports", "id")],
+    "statistics_fingerprints": [("report_id", "reports", "id")],
 }
 
 INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
@@ -149,11 +177,20 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("fetch_log", ("url",), False),
     ("site_runs", ("run_id", "site_id"), False),
     ("agency_aliases", ("alias", "agency_key"), True),
+    ("version_cell_changes", ("report_id", "version"), False),
+    ("version_document_changes", ("report_id", "version"), False),
+    ("year_jumps", ("report_id",), False),
+    ("statistics_fingerprints", ("table_name", "fingerprint"), False),
+    ("statistics_fingerprints", ("report_id",), False),
+    ("statistics_fingerprints", ("shared", "nonzero_cells"), False),
+    ("checks", ("check_name", "passed"), False),  # archive-wide findings (continuity mismatches)
 ]
 
 
-def open_db(path: str) -> sqlite_utils.Database:
-    """Open (creating if needed) an archive in WAL mode, so readers never block the writer."""
+def open_db(path: str, *, ensure: bool = True) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive in WAL mode, so readers never block the writer.
+    `ensure=False` leaves `ensure_schema` to the caller (`nianbao add` runs it inside the one
+    transaction it waits for, beside a harvest)."""
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA journal_mode=WAL")
     # In WAL mode NORMAL never corrupts the file and a killed process loses nothing committed;
@@ -161,7 +198,8 @@ def open_db(path: str) -> sqlite_utils.Database:
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=30000")
     db.execute("PRAGMA foreign_keys=ON")
-    ensure_schema(db)
+    if ensure:
+        ensure_schema(db)
     return db
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -17,7 +18,7 @@ from parsers.report.agencies import canonical, place_prefix, qualify
 from parsers.report.identity import ReportIdentity, extends
 from parsers.model import Document
 
-from . import near_duplicates
+from . import continuity, fingerprints, near_duplicates
 from .versions import dependency_versions
 
 
@@ -49,6 +50,8 @@ class Capture:
     parent_url: str | None = None
     category: str | None = None        # the catalogue category it was listed under (gkml)
     publisher: str | None = None       # the page's 发布机构, when it states one
+    origin: str | None = None          # None: the crawl; "added_by_hand": `nianbao add`
+    source_path: str | None = None     # the local file a hand-added document was read from
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -80,10 +83,13 @@ class ArchiveWriter:
 
     # -- runs ---------------------------------------------------------------
 
-    def start_run(self, *, command: str, started_at: str, sites_file: str | None, sites: int) -> None:
+    def start_run(self, *, command: str, started_at: str, sites_file: str | None, sites: int,
+                  sole_writer: bool = True) -> None:
+        """`sole_writer`: this run is the archive's writer (a harvest, a reparse), so a run still
+        'running' was killed. `nianbao add` writes beside a harvest and says False."""
         with self.db.conn:
-            # The archive has one writer: a run still 'running' now was killed.
-            self.db.execute("update runs set status = 'interrupted' where status = 'running'")
+            if sole_writer:
+                self.db.execute("update runs set status = 'interrupted' where status = 'running'")
             self.db["runs"].upsert({
                 "id": self.run_id, "command": command, "started_at": started_at, "status": "running",
                 "sites_file": sites_file, "sites": sites, "versions_json": _json(dependency_versions()),
@@ -239,7 +245,8 @@ class ArchiveWriter:
             "fetched_at": capture.fetched_at, "sha256": capture.sha256, "etag": capture.header("etag"),
             "last_modified": capture.header("last-modified"), "warc_file": capture.warc_file,
             "warc_offset": capture.warc_offset, "warc_record_id": capture.warc_record_id,
-            "site_id": capture.site_id, "run_id": self.run_id,
+            "site_id": capture.site_id, "run_id": self.run_id, "origin": capture.origin,
+            "source_path": capture.source_path,
         }, ignore=True)  # the same WARC record ingested again after a crash
         existing = next(self.db.query("select id from document_locations where document_id = ? and url = ?",
                                       [document_id, capture.url]), None)
@@ -249,6 +256,7 @@ class ArchiveWriter:
             self.db["document_locations"].insert({
                 "document_id": document_id, "url": capture.url, "site_id": capture.site_id,
                 "first_seen_at": capture.fetched_at, "last_seen_at": capture.fetched_at, "run_id": self.run_id,
+                "origin": capture.origin,
             })
 
     def refresh_extraction(self, document_id: int, document_json: str) -> None:
@@ -310,9 +318,15 @@ class ArchiveWriter:
             "select * from report_versions where report_id = ? and is_current = 1", [report_id]), None)
         if current and current["content_sha256"] == fingerprint:
             return None
-        version = (current["version"] + 1) if current else 1
         doc_ids = [d["id"] for d in documents]
-        changes = self._changes(report_id, current, doc_ids, cells) if current else {"first_version": True}
+        if (current and current["run_id"] == self.run_id and set(json.loads(current["document_ids_json"])) <= set(doc_ids)
+                and self._same_numbers(report_id, parsed)):
+            # A copy of the report found later in the same run (another site, another URL): a new
+            # location of the version just recorded, not a version of its own.
+            self._amend_version(current, documents, fingerprint)
+            return None
+        version = (current["version"] + 1) if current else 1
+        changes, changed_cells = self._changes(report_id, current, doc_ids, cells) if current else ({"first_version": True}, [])
         with self.db.conn:
             self.db.execute("update report_versions set is_current = 0 where report_id = ?", [report_id])
             self.db["report_versions"].insert({
@@ -328,7 +342,48 @@ class ArchiveWriter:
                 update["parse_warnings_json"] = _json(parsed.get("warnings") or [])
             self.db["reports"].update(report_id, update)
             self._replace_current(report_id, version, parsed)
+            self._record_changes(report_id, version, changed_cells, documents,
+                                 json.loads(current["document_ids_json"]) if current else [])
+            fingerprints.record(self.db, report_id, cells)
+            continuity.refresh_around(self.db, report_id, self.run_id)
         return version
+
+    def _same_numbers(self, report_id: int, parsed: dict[str, Any] | None) -> bool:
+        """The parse gives the template and cells the report's current version already holds."""
+        template = next(self.db.query("select template from reports where id = ?", [report_id]))["template"]
+        old = Counter((r["table_name"], r["row_key"], r["col_key"], r["value"]) for r in self.db.query(
+            "select table_name, row_key, col_key, value from statistics where report_id = ?", [report_id]))
+        new = Counter((c["table_name"], c["row_key"], c["col_key"], c["value"]) for c in (parsed or {}).get("cells", []))
+        return old == new and (parsed or {}).get("report", {}).get("template", "unknown") == template
+
+    def _amend_version(self, current: dict[str, Any], documents: list[dict[str, Any]], fingerprint: str) -> None:
+        before = json.loads(current["document_ids_json"])
+        doc_ids = [d["id"] for d in documents]
+        changes = json.loads(current["changes_json"] or "{}")
+        changes["documents_found_later_in_run"] = sorted(set(changes.get("documents_found_later_in_run", []))
+                                                         | (set(doc_ids) - set(before)))
+        with self.db.conn:
+            self.db["report_versions"].update(current["id"], {
+                "document_ids_json": _json(doc_ids), "content_sha256": fingerprint, "changes_json": _json(changes)})
+            self._record_changes(current["report_id"], current["version"], [], documents, before)
+
+    def _record_changes(self, report_id: int, version: int, changed_cells: list[dict[str, Any]],
+                        documents: list[dict[str, Any]], before_ids: list[int]) -> None:
+        """Rows of `version_cell_changes` and `version_document_changes` for one version."""
+        if changed_cells:
+            self.db["version_cell_changes"].insert_all(
+                {"report_id": report_id, "version": version, "table_name": c["table"], "row_key": c["row"],
+                 "col_key": c["col"], "old_value": c["old"], "new_value": c["new"]} for c in changed_cells)
+        now = {d["id"]: d for d in documents}
+        rows = [{"document_id": i, "change": "added", "url": d["url"], "sha256": d["sha256"], "format": d["format"]}
+                for i, d in now.items() if i not in before_ids]
+        for i in before_ids:
+            if i not in now:
+                d = self.db["documents"].get(i)
+                rows.append({"document_id": i, "change": "removed", "url": d["url"], "sha256": d["sha256"],
+                             "format": d["format"]})
+        if rows:
+            self.db["version_document_changes"].insert_all(dict(r, report_id=report_id, version=version) for r in rows)
 
     def _replace_current(self, report_id: int, version: int, parsed: dict[str, Any] | None) -> None:
         # The superseded version's cells and checks move to the history tables; the current
@@ -351,8 +406,9 @@ class ArchiveWriter:
                 self.db[table].insert_all(rows)
 
     def _changes(self, report_id: int, current: dict[str, Any], doc_ids: list[int],
-                 cells: list[dict[str, Any]]) -> dict[str, Any]:
-        """What changed since the current version: documents, statistics cells, text."""
+                 cells: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """What changed since the current version: documents, statistics cells, text (the summary
+        for `changes_json`), and every changed cell."""
         before_ids = json.loads(current["document_ids_json"])
         old = {(r["table_name"], r["row_key"], r["col_key"]): r["value"] for r in self.db.query(
             "select table_name, row_key, col_key, value from statistics where report_id = ?", [report_id])}
@@ -364,7 +420,7 @@ class ArchiveWriter:
             "documents_removed": sorted(set(before_ids) - set(doc_ids)),
             "cells_changed": changed[:500], "cells_changed_count": len(changed),
             "text": self._text_diff(before_ids, doc_ids),
-        }
+        }, changed
 
     def _text_diff(self, before_ids: list[int], after_ids: list[int]) -> list[dict[str, Any]]:
         """For each URL whose document was replaced: how much of the text changed."""

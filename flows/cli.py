@@ -1,7 +1,7 @@
 """The `nianbao` command.
 
-Only `harvest`, `demo`, `reparse` and `schedule` import Prefect: `search` and
-`serve` stay fast because they never load it.
+Only `harvest`, `demo`, `reparse` and `schedule` import Prefect: `search`, `serve`,
+`parse` and `add` stay fast because they never load it.
 
 Exit codes: 0 the run finished (site failures are recorded, not fatal);
 2 the run could not start (bad arguments, unreadable sites file, unwritable
@@ -84,6 +84,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "without it, this process serves the schedule until stopped")
     p.add_argument("--timezone", default=None, help="timezone of the cron expression, e.g. Asia/Shanghai (default UTC)")
     _add_crawl_options(p)
+
+    p = sub.add_parser("parse", help="extract and parse local files, no archive: what the archive would hold")
+    p.add_argument("files", nargs="+", metavar="FILE", help="one report's documents (any supported format)")
+    p.add_argument("--json", action="store_true", help="one JSON object: template, agency, year, cells, checks, warnings")
+
+    p = sub.add_parser("add", help="archive documents obtained outside the crawl (a file sent by an agency…)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="documents of one report, or of several")
+    p.add_argument("--db", required=True, metavar="ARCHIVE.db", help="SQLite archive (created if missing)")
+    _add_store(p)
+    p.add_argument("--url", default=None, help="the address the document was published at, if known")
+    p.add_argument("--agency", default=None, metavar="NAME", help="the agency, when the document does not say")
+    p.add_argument("--year", type=int, default=None, metavar="Y", help="the report's year, when the document does not say")
+    p.add_argument("--quiet", action="store_true", help="no message while waiting for another writer")
     return parser
 
 
@@ -106,6 +119,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from archive.serve import run
         return run(args)
+    if args.command == "parse":
+        from .parse_cli import run
+        return run(args)
+    if args.command == "add":
+        from .add import run_add
+        return run_add(args)
     if args.command == "harvest":
         from .harvest_cli import run_harvest
         return run_harvest(args)
@@ -131,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"nianbao {args.command}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `nianbao parse … | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return EXIT_OK
     except RuntimeError as exc:
         if "ephemeral Prefect API server" not in str(exc):
             raise

@@ -27,6 +27,11 @@ def check_writable(db_path: str, store: str) -> None:
         open_db(db_path).conn.close()
     except sqlite3.DatabaseError as exc:
         raise UserError(f"{db_path}: cannot open the archive ({exc})") from None
+    check_store(store)
+
+
+def check_store(store: str) -> None:
+    """The WARC store exists (created if needed) and can be written."""
     try:
         os.makedirs(store, exist_ok=True)
     except OSError as exc:

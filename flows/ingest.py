@@ -6,9 +6,7 @@ extraction and parsing — is submitted as tasks to the flow's task runner.
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
-
-from prefect import get_run_logger
+from typing import TYPE_CHECKING, Any, Callable
 
 from archive.store import ArchiveWriter, Capture, RunCounts
 from archive.warc import read_response
@@ -18,7 +16,11 @@ from parsers.extract.formats import sniff_format
 from parsers.report.identity import ReportIdentity, identify
 from parsers.model import Document
 
-from .tasks import CrawlResult, parse_reports, submit_extractions
+if TYPE_CHECKING:
+    from .tasks import CrawlResult
+
+# Prefect is imported where a flow needs it, not here: `nianbao add` versions reports with
+# `version_reports(..., parse=...)` in-process and never loads it.
 
 ProgressFn = Callable[[str, int], None]  # (what happened, how many) for the terminal display
 REMOVED_STATUSES = ("http_404", "http_410")
@@ -66,6 +68,7 @@ class SiteHealth:
 def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str,
                 counts: RunCounts, progress: ProgressFn) -> tuple[SiteHealth, set[int], set[int]]:
     """Archive one site's crawl. Returns its health, the reports touched and those created."""
+    from prefect import get_run_logger
     logger = get_run_logger()
     health = SiteHealth(site, counts)
     events = read_events(result.events_path)
@@ -142,6 +145,8 @@ def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir
 def _read_and_submit(writer: ArchiveWriter, events: list[dict[str, Any]], warc_dir: str,
                      health: SiteHealth) -> tuple[list[tuple[Capture, bytes]], dict[str, Any]]:
     """Read a chunk's bodies from the WARC and submit extraction of the bytes never seen."""
+    from prefect import get_run_logger
+    from .tasks import submit_extractions
     captures: list[tuple[Capture, bytes]] = []
     for e in events:
         try:
@@ -179,9 +184,12 @@ def _same_year(writer: ArchiveWriter, report_id: int, identity: ReportIdentity) 
 
 
 def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],
-                    counts: RunCounts, chunk: int = 128) -> list[tuple[int, int]]:
+                    counts: RunCounts, chunk: int = 128,
+                    parse: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[tuple[int, int]]:
     """Parse each report's current documents and record a version where anything changed.
-    Returns [(report id, new version)]. Works in chunks so memory stays flat."""
+    Returns [(report id, new version)]. Works in chunks so memory stays flat.
+    `parse` parses a batch of jobs in this process (`nianbao add`); by default batches
+    are Prefect tasks on the flow's task runner."""
     new_versions = []
     ordered = sorted(report_ids)
     for start in range(0, len(ordered), chunk):
@@ -194,11 +202,16 @@ def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dic
                 jobs.append({"report_id": report_id, "year": report["year"], "agency": report["agency"],
                              "site_name": site_names.get(report["site_id"]),
                              "documents": [{"id": d["id"], "document_json": d["document_json"]} for d in docs]})
-        futures = [(batch, parse_reports.submit(batch, n_more=len(batch) - 1))
-                   for batch in (jobs[i:i + PARSE_BATCH] for i in range(0, len(jobs), PARSE_BATCH))]
+        batches = [jobs[i:i + PARSE_BATCH] for i in range(0, len(jobs), PARSE_BATCH)]
+        if parse is None:
+            from .tasks import parse_reports
+            futures = [parse_reports.submit(batch, n_more=len(batch) - 1) for batch in batches]
+            results = [f.result() for f in futures]
+        else:
+            results = [parse(batch) for batch in batches]
         parsed_of = {}
-        for batch, future in futures:
-            for job, parsed in zip(batch, future.result()):
+        for batch, result in zip(batches, results):
+            for job, parsed in zip(batch, result):
                 parsed_of[job["report_id"]] = parsed
         for report_id in ordered[start:start + chunk]:
             version = writer.store_version(report_id, docs_of[report_id], parsed_of.get(report_id), utc_now())

@@ -16,7 +16,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 from prefect.runtime import flow_run
 
-from archive import search
+from archive import continuity, fingerprints, search
 from archive.schema import open_db
 from archive.store import ArchiveWriter, RunCounts
 from archive.warc import read_response
@@ -72,6 +72,8 @@ def reparse(db_path: str, warc_dir: str, *, progress: ProgressFn | None = None) 
         report_ids = {r["id"] for r in db.query("select id from reports")}
         site_names = {r["id"]: r["name"] for r in db.query("select id, name from sites")}
         version_reports(writer, report_ids, site_names, counts)
+        fingerprints.backfill(db)  # reports archived before fingerprints existed
+        continuity.refresh_all(db, run_id)  # agency keys or numbers may have moved under unchanged versions
         search.refresh_index(db)  # re-extraction may have changed any text
         counts.documents_seen = len(ids)
         counts.documents_new = 0

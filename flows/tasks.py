@@ -7,7 +7,6 @@ the archive: that is the flow's job, in one thread.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import signal
 import subprocess
@@ -22,6 +21,8 @@ from prefect.cache_policies import NO_CACHE
 
 from archive.versions import extractor_stack
 from crawlers.run_crawl import CrawlJob
+
+from .steps import extract_item, parse_rows
 
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
@@ -81,15 +82,7 @@ def extract_documents(items: list[dict[str, Any]], n_more: int = 0) -> list[str]
     cost more in orchestration than most extractions). Cached on the documents'
     hashes and the extractors' versions, so a batch already extracted by an
     interrupted run is not extracted again."""
-    from parsers.extract import extract
-    out = []
-    for item in items:
-        content_type = item.get("content_type")
-        charset = None
-        if content_type and "charset=" in content_type.lower():
-            charset = content_type.lower().split("charset=")[-1].split(";")[0].strip()
-        out.append(extract(item["body"], url=item["url"], content_type=content_type, http_charset=charset).to_json())
-    return out
+    return [extract_item(item) for item in items]
 
 
 def submit_extractions(items: list[dict[str, Any]], *, batch_size: int = 8, refresh: bool = False) -> dict[str, Any]:
@@ -118,30 +111,4 @@ class _BatchItem:
 def parse_reports(jobs: list[dict[str, Any]], n_more: int = 0) -> list[dict[str, Any]]:
     """Parse a batch of reports: each job is {report_id, documents: [{id, document_json}], year,
     agency, site_name}; returns rows for the archive's statistics tables, in order."""
-    return [_parse_one(**job) for job in jobs]
-
-
-def _parse_one(report_id: int, documents: list[dict[str, Any]], *, year: int | None,
-               agency: str | None, site_name: str | None) -> dict[str, Any]:
-    from parsers.model import Document
-    from parsers.report import PARSER_VERSION, parse_report
-
-    docs = [Document.from_json(d["document_json"]) for d in documents]
-    parsed = parse_report(docs, year_hint=year, agency_hint=agency, site_name=site_name)
-    doc_id = lambda i: documents[i]["id"] if i is not None and 0 <= i < len(documents) else None  # noqa: E731
-    return {
-        "parser": f"nianbao-parser {PARSER_VERSION}",
-        "report": {"template": parsed.template, "agency_short": parsed.agency_short, "level": parsed.level,
-                   "province": parsed.province, "city": parsed.city, "county": parsed.county,
-                   "region_code": parsed.region_code, "is_aggregate": int(bool(parsed.is_aggregate)),
-                   "published": parsed.published},
-        "cells": [{"table_name": c.table_name, "row_key": c.row_key, "col_key": c.col_key, "value": c.value,
-                   "raw_text": c.raw_text, "raw_label": c.raw_label, "document_id": doc_id(c.document_index),
-                   "page": c.page, "table_index": c.table_index, "row_index": c.row_index,
-                   "col_index": c.col_index, "source": c.source, "confidence": c.confidence,
-                   "flags": json.dumps(c.flags, ensure_ascii=False) if c.flags else None} for c in parsed.cells],
-        "checks": [{"check_name": k.name, "passed": None if k.passed is None else int(k.passed), "detail": k.detail}
-                   for k in parsed.checks],
-        "sections": [{"key": s.key, "heading": s.heading, "text": s.text, "order": s.order} for s in parsed.sections],
-        "warnings": list(parsed.warnings),
-    }
+    return [parse_rows(**job) for job in jobs]  # the function `nianbao parse` and `nianbao add` call in-process
