@@ -12,11 +12,11 @@ SITES = Path(__file__).parent / "sites"
 
 
 def test_defaults_are_polite():
-    s = crawl_settings(site_id="x", warc_path="w", events_path="e")
+    s = crawl_settings()
     assert s["ROBOTSTXT_OBEY"] and s["CONCURRENT_REQUESTS_PER_DOMAIN"] == 1 and s["AUTOTHROTTLE_ENABLED"]
     assert s["DOWNLOAD_DELAY"] >= 1.0 and s["DOWNLOAD_MAXSIZE"] == 50 * 1024 * 1024
     assert "nianbao" in s["USER_AGENT"] and "robots.txt" in s["USER_AGENT"]
-    assert crawl_settings(site_id="x", warc_path="w", events_path="e", per_host=5)["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2
+    assert crawl_settings(per_host=5)["CONCURRENT_REQUESTS_PER_DOMAIN"] == 2
     assert BASE_SETTINGS["NIANBAO_RETRY_DELAYS"] == [30.0, 120.0, 480.0]
 
 
@@ -49,7 +49,7 @@ def test_two_hosts_in_parallel_each_paced_by_the_delay(tmp_path):
 
 
 def test_retry_waits_follow_the_politeness_delay_unless_given():
-    base = dict(site_id="x", warc_path="w", events_path="e")
+    base: dict = {}
     assert crawl_settings(**base, delay=0.5)["NIANBAO_RETRY_DELAYS"] == [15.0, 60.0, 240.0]
     assert crawl_settings(**base, delay=0)["NIANBAO_RETRY_DELAYS"] == [0.0, 0.0, 0.0]
     assert crawl_settings(**base, delay=0, retry_delays=[1, 2])["NIANBAO_RETRY_DELAYS"] == [1, 2]
