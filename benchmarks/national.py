@@ -187,6 +187,53 @@ def project(first: dict, second: dict, n: int, args: argparse.Namespace) -> None
               f"{dist / 60:.1f} min (bound by {'politeness' if dist == bound else 'CPU'})")
 
 
+def crawl_only(servers: list[SampleSite], tmp_path: Path, args: argparse.Namespace) -> list[dict]:
+    """The crawl side alone (no Prefect, no archive): the shards' crawl processes, twice, the
+    second with what the first fetched as the known captures (an unchanged night)."""
+    from crawlers.local_crawl import CrawlOutput, known_from
+    from crawlers.recorder import read_events
+    from crawlers.run_crawl import CrawlJob, SiteJob
+
+    sites = [{"id": f"s{i}", "start_urls": [f"{s.url}/{COLUMN}/index.html"], "allowed_domains": [host_of(i)]}
+             for i, s in enumerate(servers)]
+    known: dict[str, dict] = {}
+    rows = []
+    for name in ("first crawl", "unchanged second crawl"):
+        out = tmp_path / name.split()[0]
+        out.mkdir()
+        marks = [len(s.requests) for s in servers]
+        jobs = [SiteJob(site=site, warc_path=str(out / f"{site['id']}.warc.gz"),
+                        events_path=str(out / f"{site['id']}.events.jsonl"), known=known.get(site["id"], {}))
+                for site in sites]
+        t0, procs, cpu, rss = time.monotonic(), [], 0.0, []
+        for k in range(args.crawlers):
+            path = str(out / f"shard{k}.job.json")
+            CrawlJob(sites=jobs[k::args.crawlers], delay=args.delay).dump(path)
+            proc = subprocess.Popen([sys.executable, "-m", "crawlers.run_crawl", path], cwd=ROOT,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            procs.append((proc, PeakRss(interval=0.2, pid=proc.pid).__enter__()))
+        for proc, peak in procs:
+            _, _, usage = os.wait4(proc.pid, 0)
+            proc.returncode = 0
+            peak.__exit__(None, None, None)
+            cpu += usage.ru_utime + usage.ru_stime
+            rss.append(peak.peak)
+        wall = time.monotonic() - t0
+        outputs = {j.site["id"]: CrawlOutput(read_events(j.events_path), 0, "", j.warc_path) for j in jobs}
+        known = {sid: known_from(o) for sid, o in outputs.items()}
+        per_host = [s.requests[m:] for s, m in zip(servers, marks)]
+        slowest = max(len(r) for r in per_host)
+        burst = max(max_per_second([q.at for q in r]) for r in per_host)
+        pages = sum(len(o.documents("page")) for o in outputs.values())
+        print(f"{name}: wall {wall:.1f} s; politeness bound {slowest * args.delay:.0f} s ({slowest} requests to the "
+              f"busiest host), wall/bound {wall / (slowest * args.delay):.2f}; crawl CPU {cpu:.1f} s; peak RSS of the "
+              f"{args.crawlers} crawl processes {sum(rss) / 2**20:.0f} MB; most requests to one host in one second "
+              f"{burst}; {pages} report pages seen ({sum(1 for o in outputs.values() if o.done())} sites done); "
+              f"load {load()}", flush=True)
+        rows.append({"wall": wall, "bound": slowest * args.delay, "cpu": cpu, "burst": burst})
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sites", type=int, default=200)
@@ -197,7 +244,23 @@ def main() -> int:
     ap.add_argument("--dask", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16],
                     help="cluster sizes (machines) to project to (default 1,4,16)")
     ap.add_argument("--dask-cores", type=int, default=8, help="cores per Dask machine (default 8)")
+    ap.add_argument("--crawl-only", action="store_true",
+                    help="only the crawl processes, without Prefect or the archive (the crawl side's scaling)")
     args = ap.parse_args()
+    if args.crawl_only:
+        with tempfile.TemporaryDirectory(prefix="nianbao-national-") as tmp:
+            servers = []
+            for i in range(args.sites):
+                make_site(Path(tmp) / f"s{i}", i, args.reports)
+                servers.append(SampleSite(Path(tmp) / f"s{i}", host=host_of(i)).start())
+            print(f"{args.sites} sites × {args.reports} reports, crawl only, delay {args.delay:g} s per host, "
+                  f"{args.crawlers} crawl processes, load {load()}", flush=True)
+            try:
+                crawl_only(servers, Path(tmp), args)
+            finally:
+                for s in servers:
+                    s.stop()
+        return 0
     from flows import prefect_env
     prefect_env.configure()
     harness = nullcontext()

@@ -13,9 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_kill_minus_9_trials_converge_on_the_uninterrupted_archive(prefect_harness):
     from prefect.settings import PREFECT_API_URL
     env = dict(os.environ, PREFECT_API_URL=PREFECT_API_URL.value())
-    proc = subprocess.run([sys.executable, "benchmarks/crash_trials.py", "--trials", "4", "--kills", "2", "--seed", "7"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run([sys.executable, "benchmarks/crash_trials.py", "--trials", "3", "--kills", "2", "--seed", "7"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
-    assert "4 trials, 4 converged on the uninterrupted archive" in proc.stdout
+    assert "3 trials, 3 converged on the uninterrupted archive" in proc.stdout
     assert "2 kill(s)" in proc.stdout  # some trials were killed twice before the complete run
