@@ -70,6 +70,11 @@ class RunCounts:
     errors: int = 0
     robots_disallowed: int = 0
     errors_by_kind: dict[str, int] = field(default_factory=dict)
+    # The work a run did beyond fetching: an unchanged night (all 304) does none of it.
+    documents_extracted: int = 0
+    reports_parsed: int = 0
+    reports_indexed: int = 0
+    crawl_cpu_s: float = 0.0       # CPU seconds of the crawl processes
 
     def error(self, kind: str) -> None:
         self.errors += 1
@@ -136,10 +141,13 @@ class ArchiveWriter:
         """For every known document URL of a site: the validators of its latest capture,
         and for a report page the attachment URLs it linked to (a 304 on the page must
         not stop the attachments from being checked)."""
+        # The latest capture's WARC record too: a page answered 304 has its links read from it.
         rows = self.db.query(
-            """select url, etag, last_modified from captures c
+            """select url, etag, last_modified, warc_file, warc_offset from captures c
                where site_id = ? and id = (select max(id) from captures c2 where c2.url = c.url)""", [site_id])
-        known: dict[str, dict[str, Any]] = {r["url"]: {k: r[k] for k in ("etag", "last_modified") if r[k]} for r in rows}
+        known: dict[str, dict[str, Any]] = {
+            r["url"]: {k: r[k] for k in ("etag", "last_modified", "warc_file", "warc_offset") if r[k] is not None}
+            for r in rows}
         for r in self.db.query("select distinct parent_url, url, link_text from documents where site_id = ? and parent_url is not null", [site_id]):
             if r["parent_url"] in known:
                 known[r["parent_url"]].setdefault("attachments", []).append({"url": r["url"], "link_text": r["link_text"]})

@@ -43,7 +43,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=None, help="DOWNLOAD_DELAY; default: the crawler's own (1 s)")
     args = parser.parse_args()
     from crawlers.settings import crawl_settings
-    s = crawl_settings(site_id="x", warc_path="w", events_path="e", delay=args.delay)
+    s = crawl_settings(delay=args.delay)
     print(f"settings: DOWNLOAD_DELAY {s['DOWNLOAD_DELAY']} s (jitter ±{s['DOWNLOAD_DELAY_JITTER']:.0%}), "
           f"CONCURRENT_REQUESTS_PER_DOMAIN {s['CONCURRENT_REQUESTS_PER_DOMAIN']}, AUTOTHROTTLE "
           f"{'on' if s['AUTOTHROTTLE_ENABLED'] else 'off'} (target concurrency {s['AUTOTHROTTLE_TARGET_CONCURRENCY']}, "

@@ -14,8 +14,9 @@ from pathlib import Path
 class PeakRss:
     """Context manager: `.peak` is the largest summed RSS (bytes) seen while inside it."""
 
-    def __init__(self, interval: float = 0.1) -> None:
+    def __init__(self, interval: float = 0.1, pid: int | None = None) -> None:
         self.peak = 0
+        self._pid = pid  # the tree's root (default: this process)
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -30,7 +31,7 @@ class PeakRss:
 
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            self.peak = max(self.peak, sum(_rss(p) for p in _tree(os.getpid())))
+            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self._pid or os.getpid())))
 
 
 def _tree(pid: int) -> list[int]:

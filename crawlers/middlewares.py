@@ -10,12 +10,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from scrapy import Request, Spider, signals
+from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.web.http import RESPONSES
 
-from .recorder import CrawlRecorder, utc_now
+from .recorder import utc_now
 
 META_WARC = "nianbao_warc"
 
@@ -48,33 +48,36 @@ def classify_error(exc: BaseException) -> str:
 
 
 class WarcRecorderMiddleware:
-    def __init__(self, recorder: CrawlRecorder, site_id: str) -> None:
-        self.recorder = recorder
-        self.site_id = site_id
+    """Each exchange goes to the WARC and events files of the site the request works for."""
+
+    def __init__(self, crawler) -> None:
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler):
-        recorder = CrawlRecorder(crawler.settings["NIANBAO_WARC_PATH"], crawler.settings["NIANBAO_EVENTS_PATH"])
-        crawler.nianbao_recorder = recorder  # the item pipeline writes its events through the same file
-        mw = cls(recorder, crawler.settings["NIANBAO_SITE_ID"])
-        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
-        return mw
+        return cls(crawler)
+
+    def _crawl(self, request: Request):
+        return self.crawler.spider.crawl_for(request)
 
     def process_request(self, request: Request, spider: Spider | None = None):
         request.meta.setdefault("nianbao_started", time.monotonic())
         return None
 
     def process_response(self, request: Request, response: Response, spider: Spider | None = None):
+        crawl = self._crawl(request)
+        if crawl is None:
+            return response  # a host no site of this crawl starts from: never requested on its own
         protocol = response.protocol or "HTTP/1.1"
         reason = RESPONSES.get(response.status, b"").decode("latin-1")
-        where = self.recorder.write_exchange(
+        where = crawl.recorder.write_exchange(
             url=response.url, method=request.method, request_headers=_pairs(request.headers),
             request_body=request.body or b"", status=response.status, reason=reason,
             protocol=protocol.upper(), response_headers=_pairs(response.headers), body=response.body,
         )
         conditional = b"If-None-Match" in request.headers or b"If-Modified-Since" in request.headers
-        self.recorder.event(
-            "fetch", site_id=self.site_id, url=response.url, method=request.method,
+        crawl.recorder.event(
+            "fetch", site_id=crawl.id, url=response.url, method=request.method,
             status=response.status, fetched_at=utc_now(), conditional=conditional,
             not_modified=response.status == 304, size=len(response.body), **where,
         )
@@ -82,15 +85,13 @@ class WarcRecorderMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: BaseException, spider: Spider | None = None):
-        if isinstance(exception, IgnoreRequest):
+        crawl = self._crawl(request)
+        if isinstance(exception, IgnoreRequest) or crawl is None:
             return None  # never sent (robots.txt, offsite): the spider's errback records why
-        self.recorder.event(
-            "fetch", site_id=self.site_id, url=request.url, method=request.method, status=None,
+        crawl.recorder.event(
+            "fetch", site_id=crawl.id, url=request.url, method=request.method, status=None,
             fetched_at=utc_now(), conditional=b"If-None-Match" in request.headers,
             not_modified=False, error=f"{type(exception).__name__}: {exception}"[:300],
             error_kind=classify_error(exception),
         )
         return None
-
-    def spider_closed(self, spider: Spider) -> None:
-        self.recorder.close()

@@ -1,4 +1,4 @@
-"""Item pipeline: each document the spider found becomes one event line."""
+"""Item pipeline: each document the spider found becomes one event line of its site."""
 from __future__ import annotations
 
 
@@ -10,7 +10,5 @@ class EventPipeline:
         return pipe
 
     def process_item(self, item, spider=None):
-        data = dict(item)
-        kind = data.pop("kind", "document")
-        self.crawler.nianbao_recorder.event(kind, **data)
+        self.crawler.spider.write_item(item)
         return item

@@ -2,9 +2,12 @@
 
 The crawl runs in its own process and never touches SQLite: it writes the raw
 exchanges to a WARC file and one JSON line per event (each HTTP fetch, each
-document found) to an events file, flushed line by line so a killed crawl
-leaves everything up to the kill readable. The flow, the archive's single
-writer, reads both afterwards.
+document found) to an events file, one pair of files per site, so the flow
+(the archive's single writer) can ingest a site as soon as its crawl is done.
+Each write opens the file in append mode and closes it again: one crawl
+process serves hundreds of sites, and two descriptors held per site would run
+into the process's limit; a killed crawl leaves everything up to the kill
+readable.
 """
 from __future__ import annotations
 
@@ -24,6 +27,10 @@ from warcio.warcwriter import WARCWriter
 _HOP_BY_HOP = {"transfer-encoding", "connection", "keep-alive"}
 
 
+# Builds records only (writing goes through a WARCWriter on the freshly opened file).
+_WRITER = WARCWriter(io.BytesIO(), gzip=True)
+
+
 def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -33,16 +40,23 @@ class CrawlRecorder:
         os.makedirs(os.path.dirname(os.path.abspath(warc_path)), exist_ok=True)
         self.warc_path = warc_path
         self.warc_name = os.path.basename(warc_path)
-        self._warc = open(warc_path, "ab")
-        self._writer = WARCWriter(self._warc, gzip=True)
-        self._events = open(events_path, "a", encoding="utf-8")
+        self.events_path = events_path
 
     def event(self, kind: str, **fields: Any) -> None:
         fields["kind"] = kind
         # Lets the flow ingest an events file twice (after a crash) without double rows.
         fields["event_id"] = uuid.uuid4().hex
-        self._events.write(json.dumps(fields, ensure_ascii=False) + "\n")
-        self._events.flush()
+        with open(self.events_path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(fields, ensure_ascii=False) + "\n")
+
+    def _append(self, *records: Any) -> int:
+        """Append WARC records (each its own gzip member); the offset of the first."""
+        with open(self.warc_path, "ab") as fh:
+            offset = fh.tell()
+            writer = WARCWriter(fh, gzip=True)
+            for record in records:
+                writer.write_record(record)
+        return offset
 
     def write_exchange(self, *, url: str, method: str, request_headers: list[tuple[str, str]],
                        request_body: bytes, status: int, reason: str, protocol: str,
@@ -53,20 +67,17 @@ class CrawlRecorder:
             [(k, v) for k, v in response_headers if k.lower() not in _HOP_BY_HOP],
             protocol=protocol,
         )
-        response = self._writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                   length=len(body), http_headers=http_headers)
-        offset = self._warc.tell()
-        self._writer.write_record(response)
+        response = _WRITER.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                              length=len(body), http_headers=http_headers)
         record_id = response.rec_headers.get_header("WARC-Record-ID")
         path = url.split("/", 3)[3] if url.count("/") >= 3 else ""
         req_headers = StatusAndHeaders(f"{method} /{path} HTTP/1.1", request_headers, is_http_request=True)
-        request = self._writer.create_warc_record(url, "request", payload=io.BytesIO(request_body),
-                                                  length=len(request_body), http_headers=req_headers)
+        request = _WRITER.create_warc_record(url, "request", payload=io.BytesIO(request_body),
+                                             length=len(request_body), http_headers=req_headers)
         request.rec_headers.add_header("WARC-Concurrent-To", record_id)
-        self._writer.write_record(request)
-        # fsync at record boundaries would cost a syscall per fetch; flushing is enough
-        # for a crash of this process, and the flow verifies records before trusting them.
-        self._warc.flush()
+        # No fsync at record boundaries (a syscall per fetch): closing the file is enough for
+        # a crash of this process, and the flow verifies records before trusting them.
+        offset = self._append(response, request)
         return {"warc_file": self.warc_name, "warc_offset": offset, "warc_record_id": record_id,
                 "warc_payload_digest": response.rec_headers.get_header("WARC-Payload-Digest")}
 
@@ -74,18 +85,13 @@ class CrawlRecorder:
         """Write a `resource` record: content the crawl derived rather than received (a member
         unpacked from a ZIP download), pointing with WARC-Refers-To at the response it came from."""
         extra = {"WARC-Refers-To": refers_to} if refers_to else None
-        record = self._writer.create_warc_record(url, "resource", payload=io.BytesIO(body), length=len(body),
-                                                 warc_content_type=content_type, warc_headers_dict=extra)
-        offset = self._warc.tell()
-        self._writer.write_record(record)
-        self._warc.flush()
+        record = _WRITER.create_warc_record(url, "resource", payload=io.BytesIO(body), length=len(body),
+                                            warc_content_type=content_type, warc_headers_dict=extra)
+        offset = self._append(record)
         return {"warc_file": self.warc_name, "warc_offset": offset,
                 "warc_record_id": record.rec_headers.get_header("WARC-Record-ID"),
                 "warc_payload_digest": record.rec_headers.get_header("WARC-Payload-Digest")}
 
-    def close(self) -> None:
-        self._warc.close()
-        self._events.close()
 
 
 def sha256_hex(data: bytes) -> str:

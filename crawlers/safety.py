@@ -18,6 +18,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
 from .links import same_site
+from .site_crawls import SITE
 
 
 class BlockedChallenge(IgnoreRequest):
@@ -86,7 +87,9 @@ class GuardMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None):
         spider = spider or self.crawler.spider
-        allowed = getattr(spider, "allowed_domains", None)
+        # The domains of the site the request works for (robots.txt: those of any site).
+        crawl = spider.crawl_for(request) if request.meta.get(SITE) else None
+        allowed = crawl.allowed_domains if crawl is not None else getattr(spider, "allowed_domains", None)
         if allowed and not same_site(request.url, allowed):
             raise OffsiteRequest(f"offsite: {_host(request)} is not in the site's allowed domains"
                                  + (" (redirected)" if request.meta.get("redirect_urls") else ""))

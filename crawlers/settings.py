@@ -1,8 +1,16 @@
-"""Scrapy settings for report crawls: polite by default.
+"""Scrapy settings for report crawls: polite to each host, broad across hosts.
 
 Government servers are small and often slow; one request at a time per host
-with a delay, robots.txt obeyed and an honest User-Agent. Callers override
-per run (delay, maximum size) through `crawl_settings`.
+with a delay, robots.txt obeyed and an honest User-Agent. One crawl process
+serves hundreds of sites: Scrapy keeps a download slot per host (the delay,
+its jitter and AutoThrottle's adjustment apply per slot, and a slot starts the
+next request only when the delay has passed since the last one started), and
+the scheduler's DownloaderAwarePriorityQueue hands out the request of the
+host with the fewest downloads in progress, so CONCURRENT_REQUESTS can be
+high without any host seeing more than CONCURRENT_REQUESTS_PER_DOMAIN at
+once. A request waiting out its host's delay counts against
+CONCURRENT_REQUESTS, so that is sized to the number of hosts. Callers
+override per run (delay, maximum size) through `crawl_settings`.
 """
 from __future__ import annotations
 
@@ -16,8 +24,10 @@ BASE_SETTINGS: dict[str, Any] = {
     "BOT_NAME": "nianbao",
     "USER_AGENT": USER_AGENT,
     "ROBOTSTXT_OBEY": True,
-    "CONCURRENT_REQUESTS": 16,           # across hosts
+    "CONCURRENT_REQUESTS": 16,           # across hosts; crawl_settings sizes it to the shard
     "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+    "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",  # broad crawls: spread over hosts
+    "REACTOR_THREADPOOL_MAXSIZE": 20,    # DNS lookups of hundreds of hosts
     "DOWNLOAD_DELAY": 1.0,
     "DOWNLOAD_DELAY_JITTER": 0.5,
     "AUTOTHROTTLE_ENABLED": True,
@@ -47,15 +57,29 @@ BASE_SETTINGS: dict[str, Any] = {
     },
     "ITEM_PIPELINES": {"crawlers.pipelines.EventPipeline": 100},
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    # The spider counts each site's open requests to tell when the site is done
+    # (crawlers/site_crawls.py): a middleware dropping requests silently would
+    # keep its site open, so the URL-length filter is off.
+    "URLLENGTH_LIMIT": 0,
+    "LOGSTATS_INTERVAL": 0,
+    "MEMUSAGE_ENABLED": False,
     "NIANBAO_MAX_LIST_PAGES": 200,
 }
+PER_SHARD_CONCURRENCY = (2, 16, 2000)  # requests in flight per host, floor and ceiling
 
 
-def crawl_settings(*, site_id: str, warc_path: str, events_path: str, delay: float | None = None,
-                   max_download_bytes: int | None = None, timeout: float | None = None,
-                   retry_delays: list[float] | None = None, per_host: int | None = None) -> dict[str, Any]:
+def concurrency_for(hosts: int, per_host: int = 1) -> int:
+    """CONCURRENT_REQUESTS for a crawl of `hosts` hosts: room for each to have its next
+    request waiting while one downloads, so no host waits on another's delay."""
+    factor, floor, ceiling = PER_SHARD_CONCURRENCY
+    return max(floor, min(ceiling, factor * per_host * hosts))
+
+
+def crawl_settings(*, hosts: int = 1, delay: float | None = None, max_download_bytes: int | None = None,
+                   timeout: float | None = None, retry_delays: list[float] | None = None,
+                   per_host: int | None = None) -> dict[str, Any]:
+    """Settings for one crawl process serving `hosts` hosts."""
     settings = dict(BASE_SETTINGS)
-    settings.update(NIANBAO_SITE_ID=site_id, NIANBAO_WARC_PATH=warc_path, NIANBAO_EVENTS_PATH=events_path)
     if delay is not None:
         settings["DOWNLOAD_DELAY"] = delay
         settings["AUTOTHROTTLE_START_DELAY"] = max(delay, 0.01)
@@ -73,4 +97,5 @@ def crawl_settings(*, site_id: str, warc_path: str, events_path: str, delay: flo
     if per_host is not None:  # 1 or 2: more would not be polite to a county server
         settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = max(1, min(int(per_host), 2))
         settings["AUTOTHROTTLE_TARGET_CONCURRENCY"] = float(settings["CONCURRENT_REQUESTS_PER_DOMAIN"])
+    settings["CONCURRENT_REQUESTS"] = concurrency_for(hosts, settings["CONCURRENT_REQUESTS_PER_DOMAIN"])
     return settings

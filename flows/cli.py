@@ -108,8 +108,9 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="seconds between requests to one host, adapted by AutoThrottle (default 1.0)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="a download taking longer is cut off and recorded as timeout (default 120)")
-    p.add_argument("--crawlers", type=int, default=8, metavar="N",
-                   help="sites crawled at once, each in its own process (default 8)")
+    p.add_argument("--crawlers", type=int, default=2, metavar="N",
+                   help="crawl processes; the sites are sharded over them, each process crawling "
+                        "its whole shard at once, one request at a time per host (default 2)")
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -1,16 +1,20 @@
-"""The harvest flow: crawl each site → extract → identify → parse → version → archive.
+"""The harvest flow: crawl the sites → extract → identify → parse → version → archive.
 
-Crawls run as Prefect tasks, each in its own process and in parallel across
-sites; extraction and parsing run as tasks on the flow's task runner (threads,
+The sites are sharded over a few crawl processes (Prefect tasks, each one
+Scrapy process serving its whole shard at once, politely per host); each
+site is ingested as soon as its crawl is done, while the others crawl on.
+Extraction and parsing run as tasks on the flow's task runner (threads,
 processes or Dask); every archive write happens in this flow's own thread,
 the archive's single writer.
 """
 from __future__ import annotations
 
 import os
+import queue
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlparse
 
 from prefect import flow
 from prefect.futures import as_completed
@@ -24,11 +28,25 @@ from crawlers.recorder import utc_now
 from crawlers.sites import Site, load_sites
 
 from .ingest import ProgressFn, ingest_site, version_reports
-from .tasks import CrawlResult, crawl_site
+from .tasks import CrawlResult, ShardResult, crawl_shard
 
 
 PENDING_DIR = "_pending"
-CRAWLERS = 8  # sites crawled at once, each in its own process
+CRAWLERS = 2  # crawl processes; each serves its shard of sites at once
+
+
+def shard_sites(sites: list[Site], shards: int) -> list[list[Site]]:
+    """Split the sites over `shards` crawl processes. Sites on one host go to the same shard,
+    where one download slot paces them together; the largest groups are placed first, each
+    in the least loaded shard."""
+    groups: dict[str, list[Site]] = {}
+    for site in sites:
+        host = (urlparse(site.start_urls[0]).hostname or "").lower() if site.start_urls else site.id
+        groups.setdefault(host, []).append(site)
+    out: list[list[Site]] = [[] for _ in range(max(1, min(shards, len(groups))))]
+    for group in sorted(groups.values(), key=len, reverse=True):
+        min(out, key=len).extend(group)
+    return [shard for shard in out if shard]
 
 
 def leftover_crawls(pending_dir: str, run_id: str, sites: list[Site], writer: ArchiveWriter) -> list[tuple[Site, str]]:
@@ -48,11 +66,17 @@ def leftover_crawls(pending_dir: str, run_id: str, sites: list[Site], writer: Ar
 
 
 def _forget(events_path: str) -> None:
-    for path in (events_path, events_path.replace(".events.jsonl", ".job.json")):
-        try:
-            os.remove(path)
-        except FileNotFoundError:
-            pass
+    try:
+        os.remove(events_path)
+    except FileNotFoundError:
+        pass
+
+
+def _clear_stale(pending_dir: str, run_id: str) -> None:
+    """Job and log files of a killed run's crawl processes (its events files are ingested)."""
+    for name in os.listdir(pending_dir):
+        if name.endswith((".job.json", ".stderr.log")) and not name.startswith(run_id[:8] + "-"):
+            _forget(os.path.join(pending_dir, name))
 
 
 @flow(name="harvest", flow_run_name="harvest-{sites_file}", log_prints=False)
@@ -78,35 +102,57 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
     site_names = {site.id: site.name for site in sites}
     try:
         for site, events_path in leftover_crawls(pending_dir, run_id, sites, writer):
-            health, touched, created = ingest_site(writer, site, CrawlResult(site.id, events_path, 0, "", 0.0),
-                                                   warc_dir, counts, progress)
-            version_reports(writer, touched, site_names, counts)
-            counts.reports_new += len(created)
-            search.refresh_index(writer.db, sorted(touched))
-            _forget(events_path)
-        # Crawls wait on remote servers, not on this machine: they get a pool of their own,
-        # so `crawlers` sites are fetched at once whatever the runner doing extraction and parsing.
-        with ThreadPoolTaskRunner(max_workers=max(1, crawlers)) as crawl_pool:
-            futures = {crawl_pool.submit(crawl_site, parameters=dict(
-                site=site.to_dict(), warc_dir=warc_dir, work_dir=pending_dir, run_id=run_id,
-                known=writer.known_captures(site.id), delay=delay, max_download_bytes=max_download_bytes,
-                timeout=timeout)): site
-                for site in sites}
-            for future in as_completed(list(futures)):  # ingest each site as soon as its crawl ends
-                site = futures[future]
-                started = utc_now()
-                result = future.result()
+            ingest_crawl(writer, site, CrawlResult(site.id, events_path, 0, "", 0.0), warc_dir, counts,
+                         site_names, progress, record=False)
+        _clear_stale(pending_dir, run_id)
+        shards = shard_sites(sites, crawlers)
+        done: queue.Queue[CrawlResult | ShardResult] = queue.Queue()
+        # Crawls wait on remote servers, not on this machine: the shards get a pool of their own,
+        # whatever the runner doing extraction and parsing.
+        with ThreadPoolTaskRunner(max_workers=len(shards) or 1) as crawl_pool:
+            futures = [crawl_pool.submit(crawl_shard, parameters=dict(
+                sites=[site.to_dict() for site in shard], shard=k, warc_dir=warc_dir, work_dir=pending_dir,
+                run_id=run_id, known={site.id: writer.known_captures(site.id) for site in shard}, delay=delay,
+                max_download_bytes=max_download_bytes, timeout=timeout, report=done.put))
+                for k, shard in enumerate(shards)]
+            by_id = {site.id: site for site in sites}
+            ended = 0
+            while ended < len(futures):  # ingest each site as soon as its crawl is done
+                try:
+                    result = done.get(timeout=1.0)
+                except queue.Empty:
+                    if all(_finished(f) for f in futures) and done.empty():
+                        break  # a shard task that failed before it could report (see its state)
+                    continue
+                if isinstance(result, ShardResult):
+                    ended += 1
+                    counts.crawl_cpu_s = round(counts.crawl_cpu_s + result.cpu_s, 2)
+                    continue
                 progress("site_crawled", 1)
-                health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
-                versions = version_reports(writer, touched, site_names, counts)
-                counts.reports_new += len(created)
-                health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
-                search.refresh_index(writer.db, sorted(touched))  # searchable as soon as archived
-                writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
-                                            duration_s=round(result.duration_s, 2),
-                                            status="ok" if result.returncode == 0 else "crawler_failed"))
-                _forget(result.events_path)
+                ingest_crawl(writer, by_id[result.site_id], result, warc_dir, counts, site_names, progress)
         status = "completed"
     finally:
         writer.finish_run(finished_at=utc_now(), status=status, counts=counts)
     return {"run_id": run_id, "duration_s": round(time.monotonic() - t0, 1), **counts.__dict__}
+
+
+def _finished(future: Any) -> bool:
+    wrapped = getattr(future, "wrapped_future", None)
+    return wrapped.done() if wrapped is not None else future.state.is_final()
+
+
+def ingest_crawl(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str, counts: RunCounts,
+                 site_names: dict[str, str | None], progress: ProgressFn, record: bool = True) -> None:
+    """Archive one site's crawl output, version what changed, index it, and forget the events file."""
+    started = utc_now()
+    health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
+    versions = version_reports(writer, touched, site_names, counts)
+    counts.reports_new += len(created)
+    health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
+    counts.reports_indexed += len(touched)
+    search.refresh_index(writer.db, sorted(touched))  # searchable as soon as archived
+    if record:
+        writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
+                                    duration_s=round(result.duration_s, 2),
+                                    status="ok" if result.returncode == 0 else "crawler_failed"))
+    _forget(result.events_path)

@@ -159,6 +159,7 @@ def _read_and_submit(writer: ArchiveWriter, events: list[dict[str, Any]], warc_d
         if capture.sha256 not in todo and writer.document_id_for_sha(capture.sha256) is None:
             todo[capture.sha256] = {"sha256": capture.sha256, "body": body, "url": capture.final_url,
                                     "content_type": capture.header("content-type")}
+    health.counts.documents_extracted += len(todo)
     return captures, submit_extractions(list(todo.values()))
 
 
@@ -202,6 +203,7 @@ def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dic
                 jobs.append({"report_id": report_id, "year": report["year"], "agency": report["agency"],
                              "site_name": site_names.get(report["site_id"]),
                              "documents": [{"id": d["id"], "document_json": d["document_json"]} for d in docs]})
+        counts.reports_parsed += len(jobs)
         batches = [jobs[i:i + PARSE_BATCH] for i in range(0, len(jobs), PARSE_BATCH)]
         if parse is None:
             from .tasks import parse_reports

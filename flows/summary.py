@@ -38,6 +38,9 @@ def format_summary(result: dict[str, Any], db_path: str, warc_dir: str) -> str:
         f"  reports    {result['reports_new']} new, {totals['reports']} in archive   versions new {result['versions_new']}",
         f"  documents  {result['documents_new']} new, {result['documents_seen']} seen again, {totals['documents']} in archive",
         f"  statistics {totals['statistics']} cells in archive",
+        # What the night cost beyond fetching: nothing on an unchanged night (all 304).
+        f"  work       {result.get('documents_extracted', 0)} documents extracted, {result.get('reports_parsed', 0)} "
+        f"reports parsed, {result.get('reports_indexed', 0)} indexed; crawl processes {result.get('crawl_cpu_s', 0):.1f} s CPU",
         f"  skipped    {result['robots_disallowed']} URLs disallowed by robots.txt",
         f"  errors     {result['errors']}" + (
             "  (" + ", ".join(f"{k} {v}" for k, v in sorted(result["errors_by_kind"].items())) + ")" if result["errors"] else ""),

@@ -14,13 +14,13 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from archive.versions import extractor_stack
-from crawlers.run_crawl import CrawlJob
+from crawlers.run_crawl import CrawlJob, SiteJob
 
 from .steps import extract_item, parse_rows
 
@@ -36,6 +36,18 @@ class CrawlResult:
     duration_s: float
 
 
+@dataclass
+class ShardResult:
+    shard: int
+    sites: int
+    returncode: int
+    cpu_s: float           # user + system CPU of the crawl process(es)
+    duration_s: float
+
+
+SHARD_RETRY_WAITS = (30.0, 120.0)  # a crawl process killed by a signal (the OOM killer) is started again
+
+
 def _die_with_parent() -> None:
     """In the crawl's child process: end it if the harvest dies, so a killed
     harvest leaves no orphan crawler writing to the WARC store."""
@@ -46,28 +58,82 @@ def _die_with_parent() -> None:
         pass  # not Linux: an orphaned crawl still ends by itself
 
 
-@task(name="crawl-site", task_run_name="crawl-{site[id]}", retries=2, retry_delay_seconds=[30, 120],
-      cache_policy=NO_CACHE)
-def crawl_site(site: dict[str, Any], *, warc_dir: str, work_dir: str, run_id: str,
-               known: dict[str, dict[str, Any]], delay: float | None, max_download_bytes: int | None,
-               timeout: float | None = None) -> CrawlResult:
-    """Crawl one site in a child process (Twisted's reactor cannot restart in one process).
+def site_paths(warc_dir: str, work_dir: str, run_id: str, site_id: str) -> tuple[str, str]:
+    """(WARC file, events file) of a site's crawl in a run, named from the run id and the site slug,
+    never from a URL."""
+    return (os.path.join(warc_dir, f"{run_id[:8]}-{site_id}.warc.gz"),
+            os.path.join(work_dir, f"{run_id[:8]}-{site_id}.events.jsonl"))
 
-    A retry appends to the same WARC and events files: what the failed attempt
-    captured is kept, and the flow reads every line.
-    """
+
+@task(name="crawl-shard", task_run_name="crawl-shard-{shard}", cache_policy=NO_CACHE)
+def crawl_shard(sites: list[dict[str, Any]], *, shard: int, warc_dir: str, work_dir: str, run_id: str,
+                known: dict[str, dict[str, dict[str, Any]]], delay: float | None, max_download_bytes: int | None,
+                timeout: float | None = None, report: Callable[[Any], None] = lambda r: None,
+                retry_waits: tuple[float, ...] = SHARD_RETRY_WAITS) -> ShardResult:
+    """Crawl a shard of sites in one child process (Twisted's reactor cannot restart in one
+    process, and one process serves hundreds of hosts). `report` is called with each site's
+    result as soon as that site is done, so the flow ingests it while the others crawl on;
+    every site is reported exactly once, a site whose crawl never finished with the
+    process's exit status, then the shard's own ShardResult. A crawl killed by a signal is started again for the sites not
+    done; it appends to the same WARC and events files, so nothing captured is lost."""
     started = time.monotonic()
-    # Named from the run id and the site slug, never from a URL.
-    warc_path = os.path.join(warc_dir, f"{run_id[:8]}-{site['id']}.warc.gz")
-    events_path = os.path.join(work_dir, f"{run_id[:8]}-{site['id']}.events.jsonl")
-    job_path = os.path.join(work_dir, f"{run_id[:8]}-{site['id']}.job.json")
-    CrawlJob(site=site, warc_path=warc_path, events_path=events_path, known=known, delay=delay,
-             max_download_bytes=max_download_bytes, timeout=timeout).dump(job_path)
-    proc = subprocess.run([sys.executable, "-m", "crawlers.run_crawl", job_path],
-                          capture_output=True, text=True, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent)
-    if proc.returncode < 0:  # killed by a signal: let Prefect retry it
-        raise RuntimeError(f"crawl of {site['id']} killed by signal {-proc.returncode}")
-    return CrawlResult(site["id"], events_path, proc.returncode, proc.stderr[-2000:], time.monotonic() - started)
+    paths = {s["id"]: site_paths(warc_dir, work_dir, run_id, s["id"]) for s in sites}
+    job_path = os.path.join(work_dir, f"{run_id[:8]}-shard{shard}.job.json")
+    log_path = os.path.join(work_dir, f"{run_id[:8]}-shard{shard}.stderr.log")
+    reported: set[str] = set()
+    returncode, cpu, result = -1, 0.0, None
+    try:
+        for attempt in range(len(retry_waits) + 1):
+            todo = [s for s in sites if s["id"] not in reported]
+            if not todo:
+                break
+            CrawlJob(sites=[SiteJob(site=s, warc_path=paths[s["id"]][0], events_path=paths[s["id"]][1],
+                                    known=known.get(s["id"]) or {}) for s in todo],
+                     delay=delay, max_download_bytes=max_download_bytes, timeout=timeout).dump(job_path)
+            with open(log_path, "ab") as log:
+                proc = subprocess.Popen([sys.executable, "-m", "crawlers.run_crawl", job_path], stdout=subprocess.PIPE,
+                                        stderr=log, text=True, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent)
+            for line in proc.stdout:
+                done = _site_done(line)
+                if done is not None and done["site_done"] in paths and done["site_done"] not in reported:
+                    reported.add(done["site_done"])
+                    report(CrawlResult(done["site_done"], paths[done["site_done"]][1], 0, "",
+                                       float(done.get("duration_s") or 0.0)))
+            _, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = returncode = os.waitstatus_to_exitcode(status)
+            cpu += usage.ru_utime + usage.ru_stime
+            if returncode >= 0 or attempt == len(retry_waits):
+                break
+            time.sleep(retry_waits[attempt])  # killed by a signal: try the sites not done again
+    finally:
+        tail = _tail(log_path)
+        for s in sites:  # a site whose crawl never finished: reported with how the process ended
+            if s["id"] not in reported:
+                report(CrawlResult(s["id"], paths[s["id"]][1], returncode if returncode != 0 else -1, tail,
+                                   time.monotonic() - started))
+        for path in (job_path, log_path):
+            if os.path.exists(path):
+                os.remove(path)
+        result = ShardResult(shard, len(sites), returncode, round(cpu, 2), round(time.monotonic() - started, 2))
+        report(result)  # the shard's end, after all of its sites
+    return result
+
+
+def _site_done(line: str) -> dict[str, Any] | None:
+    try:
+        message = json.loads(line)
+    except ValueError:
+        return None  # anything else a library printed
+    return message if isinstance(message, dict) and "site_done" in message else None
+
+
+def _tail(path: str, size: int = 2000) -> str:
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(0, os.path.getsize(path) - size))
+            return fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def _batch_cache_key(context, parameters: dict[str, Any]) -> str:

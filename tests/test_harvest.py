@@ -1,6 +1,8 @@
 """End to end: a real Prefect run crawls the sample sites on loopback into a real SQLite file."""
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from parsers.report.agencies import agency_key
@@ -61,12 +63,17 @@ def test_every_row_carries_provenance(prefect_harness, sites_file, tmp_path):
 
 
 def test_second_harvest_with_nothing_changed_adds_nothing(prefect_harness, sites_file, tmp_path, sample_sites):
-    run_harvest(sites_file, tmp_path)
+    first, _, _ = run_harvest(sites_file, tmp_path)
+    assert first["documents_extracted"] > 0 and first["reports_parsed"] > 0 and first["reports_indexed"] > 0
     _, db, _ = run_harvest(sites_file, tmp_path)
     before_docs = db["documents"].count
     first_len = len(sample_sites["qinghe"].requests)
     result, db, _ = run_harvest(sites_file, tmp_path)
     assert result["documents_new"] == 0 and result["versions_new"] == 0 and result["reports_new"] == 0
+    # an unchanged night costs no extraction, parse, versioning or search-index work (the run's own counts)
+    counts = json.loads(db["runs"].get(result["run_id"])["counts_json"])
+    assert counts["documents_extracted"] == counts["reports_parsed"] == counts["reports_indexed"] == 0
+    assert counts["versions_new"] == 0 and counts["not_modified"] > 0 and counts["crawl_cpu_s"] > 0
     assert db["documents"].count == before_docs
     assert max(r["version"] for r in db.query("select version from report_versions")) == 1
     # Documents were asked for conditionally and answered 304, not downloaded again.

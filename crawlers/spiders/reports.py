@@ -1,25 +1,29 @@
-"""The report spider: list pages → report pages → attachments.
+"""The report spider: list pages → report pages → attachments, for many sites at once.
 
-From the start URLs it walks the column's list pages with every registered
-CMS convention (crawlers/conventions: plain links and "下一页", TRS WCM,
-Hanweb jcms, gkml catalogues), fetches each report page and its attachments,
-and yields one item per document. Known documents are requested
-conditionally (If-None-Match / If-Modified-Since from the last capture), so
-an unchanged report costs a 304. Pages are decoded by crawlers.encoding, not
-by Scrapy's guess, so link texts are never mojibake. A ZIP download is
-unpacked here and each member becomes a document of its own (a WARC
-`resource` record at `jar:<zip URL>!/<member>`), so a report packed with its
-tables is archived as those files, not as one opaque archive.
+One spider serves a whole shard of sites (crawlers/site_crawls.py keeps each
+site's state and tells when it is done). From the start URLs it walks the
+column's list pages with every registered CMS convention (crawlers/conventions:
+plain links and "下一页", TRS WCM, Hanweb jcms, gkml catalogues), fetches each
+report page and its attachments, and yields one item per document. Known
+documents are requested conditionally (If-None-Match / If-Modified-Since from
+the last capture), so an unchanged report costs a 304; the links of a report
+page answered 304 are read from its archived capture, so an attachment never
+fetched before (a crawl killed in between) is fetched now. Pages are decoded
+by crawlers.encoding, not by Scrapy's guess, so link texts are never mojibake.
+A ZIP download is unpacked here and each member becomes a document of its own
+(a WARC `resource` record at `jar:<zip URL>!/<member>`), so a report packed
+with its tables is archived as those files, not as one opaque archive.
 """
 from __future__ import annotations
 
-import json
+import functools
 import mimetypes
-from typing import Any, Iterator
-from urllib.parse import quote
+from typing import Any, Callable, Iterator
+from urllib.parse import quote, urlparse
 
 import scrapy
 from parsel import Selector
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -29,21 +33,19 @@ from ..encoding import charset_from_content_type, decode_html
 from ..links import attachment_format, same_site
 from ..middlewares import META_WARC, classify_error
 from ..page_meta import content_disposition_filename, page_metadata
+from ..recorder import CrawlRecorder
 from ..safety import BlockedChallenge, HostDown, OffsiteRequest
+from ..site_crawls import SITE, SiteCrawl, container_url
 from parsers.extract.zip_members import ZipRejected, unpack_zip
 from parsers.extract.formats import sniff_format
 from parsers.report.titles import report_body_markers
 
 JAR = "jar:{url}!/{member}"  # the URL of a ZIP member (the jar: scheme's form)
+__all__ = ["ReportSpider", "container_url", "member_url"]
 
 
 def member_url(zip_url: str, member: str) -> str:
     return JAR.format(url=zip_url, member=quote(member, safe="/"))
-
-
-def container_url(url: str) -> str:
-    """The ZIP a member URL came from; any other URL unchanged."""
-    return url[len("jar:"):].split("!/", 1)[0] if url.startswith("jar:") and "!/" in url else url
 
 
 def _is_text(response: Response) -> bool:
@@ -57,72 +59,130 @@ def decoded(response: Response) -> str:
     return decode_html(response.body, charset)[0]
 
 
+def _settles(callback: Callable[..., Iterator[Any]]) -> Callable[..., Iterator[Any]]:
+    """Wrap a callback or errback: its request's work is settled once its output is out, and
+    each item it yields stays open until the pipeline has written it."""
+    @functools.wraps(callback)
+    def wrapper(self: "ReportSpider", result: Any) -> Iterator[Any]:
+        crawl = self.crawls[result.request.meta[SITE]]
+        try:
+            for out in callback(self, result, crawl):
+                if isinstance(out, dict):
+                    crawl.open += 1
+                yield out
+        finally:
+            self.settle(crawl)
+    return wrapper
+
+
 class ReportSpider(scrapy.Spider):
     name = "reports"
 
-    def __init__(self, site: dict[str, Any], known: dict[str, dict[str, Any]] | None = None, **kwargs: Any) -> None:
+    def __init__(self, sites: list[dict[str, Any]], **kwargs: Any) -> None:
+        """`sites`: one {site, warc_path, events_path, known} per site of the shard."""
         super().__init__(**kwargs)
-        self.site = site
-        self.site_id = site["id"]
-        self.allowed_domains = list(site["allowed_domains"])
-        self.known = known or {}
-        # Members of a known ZIP, by the ZIP's URL: their validators are the ZIP's.
-        self.known_members: dict[str, list[str]] = {}
-        for url in self.known:
-            if container_url(url) != url:
-                self.known_members.setdefault(container_url(url), []).append(url)
-        self.list_requests = 0
-        # Start URLs bypass the dupefilter (dont_filter), so a TRS page listing itself as
-        # page 0 would be fetched twice without this.
-        self.seen_lists: set[str] = set(site["start_urls"])
+        self.crawls: dict[str, SiteCrawl] = {}
+        for job in sites:
+            crawl = SiteCrawl(site=job["site"], recorder=CrawlRecorder(job["warc_path"], job["events_path"]),
+                              known=job.get("known") or {}, warc_dir=_dirname(job["warc_path"]))
+            self.crawls[crawl.id] = crawl
+        # Robots.txt requests are Scrapy's own and carry no site: their exchanges are
+        # recorded with the first site of their host.
+        self.by_host: dict[str, SiteCrawl] = {}
+        for crawl in self.crawls.values():
+            for url in crawl.site["start_urls"]:
+                self.by_host.setdefault((urlparse(url).hostname or "").lower(), crawl)
+        self.allowed_domains = sorted({d for c in self.crawls.values() for d in c.allowed_domains})
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_list_pages = crawler.settings.getint("NIANBAO_MAX_LIST_PAGES", 200)
+        crawler.signals.connect(spider.on_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.on_closed, signal=signals.spider_closed)
         return spider
 
     async def start(self):
-        for url in self.site["start_urls"]:
-            yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error,
-                                 meta={"role": "list"}, dont_filter=True)
+        for crawl in self.crawls.values():
+            urls = crawl.site["start_urls"]
+            crawl.open += len(urls)  # all at once: the site is not done between two of them
+            for url in urls:
+                yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error,
+                                     meta={"role": "list", SITE: crawl.id}, dont_filter=True)
 
-    def allowed(self, url: str) -> bool:
-        return url.startswith(("http://", "https://")) and same_site(url, self.allowed_domains)
+    # -- which site, and when it is done ----------------------------------
+
+    def crawl_for(self, request: scrapy.Request) -> SiteCrawl | None:
+        """The site a request works for (robots.txt: the first site of its host)."""
+        site_id = request.meta.get(SITE)
+        if site_id is not None:
+            return self.crawls[site_id]
+        return self.by_host.get((urlparse(request.url).hostname or "").lower())
+
+    def _request(self, crawl: SiteCrawl, url: str, *, cls: type = scrapy.Request, **kwargs: Any) -> scrapy.Request:
+        crawl.open += 1
+        kwargs["meta"] = dict(kwargs.get("meta") or {}, **{SITE: crawl.id})
+        return cls(url, errback=self.on_error, **kwargs)
+
+    def settle(self, crawl: SiteCrawl) -> None:
+        crawl.open -= 1
+        if crawl.open <= 0:
+            crawl.finish()
+
+    def write_item(self, item: dict[str, Any]) -> None:
+        """The item pipeline's one job: the document or error becomes an event line."""
+        data = dict(item)
+        kind = data.pop("kind", "document")
+        crawl = self.crawls[data["site_id"]]
+        crawl.recorder.event(kind, **data)
+        self.settle(crawl)
+
+    def on_dropped(self, request: scrapy.Request, spider: scrapy.Spider | None = None) -> None:
+        if request.meta.get(SITE) in self.crawls:  # the dupefilter saw it already
+            self.settle(self.crawls[request.meta[SITE]])
+
+    def on_closed(self, spider: scrapy.Spider, reason: str) -> None:
+        for crawl in self.crawls.values():  # a site still open when the spider stops (shutdown)
+            crawl.finish(reason if not crawl.done else "finished")
+
+    def allowed(self, crawl: SiteCrawl, url: str) -> bool:
+        return url.startswith(("http://", "https://")) and same_site(url, crawl.allowed_domains)
 
     # -- list pages -------------------------------------------------------
 
-    def parse_list(self, response: Response) -> Iterator[Any]:
+    @_settles
+    def parse_list(self, response: Response, crawl: SiteCrawl) -> Iterator[Any]:
         if not _is_text(response):
             return  # a start URL that serves a file, not a page
-        page = ListPage(response.url, decoded(response), self.allowed, meta=dict(response.meta))
+        meta = {k: v for k, v in response.meta.items() if k != SITE}
+        page = ListPage(response.url, decoded(response), functools.partial(self.allowed, crawl), meta=meta)
         for convention, found in walk(page):
             if isinstance(found, ReportLink):
                 meta = {"link_text": found.text, "list_url": response.url, "year_hint": found.year,
                         "convention": convention, **found.meta}
                 if attachment_format(found.url, found.text):
-                    yield self._document_request(found.url, self.parse_document, dict(meta, role="attachment"))
+                    yield self._document_request(crawl, found.url, self.parse_document, dict(meta, role="attachment"))
                 else:
-                    yield self._document_request(found.url, self.parse_report_page, dict(meta, role="page"))
-            elif self.list_requests < self.max_list_pages and (found.method != "GET" or found.url not in self.seen_lists):
-                self.seen_lists.add(found.url)
-                yield self._list_request(found, response.url)
+                    yield self._document_request(crawl, found.url, self.parse_report_page, dict(meta, role="page"))
+            elif crawl.list_requests < self.max_list_pages and (found.method != "GET" or found.url not in crawl.seen_lists):
+                crawl.seen_lists.add(found.url)
+                yield self._list_request(crawl, found)
 
-    def _list_request(self, found: ListRequest, referer: str) -> scrapy.Request:
-        self.list_requests += 1
+    def _list_request(self, crawl: SiteCrawl, found: ListRequest) -> scrapy.Request:
+        crawl.list_requests += 1
         meta = dict(found.meta, role="list")
         headers = dict(found.headers or {})
         if found.method == "POST":
-            return scrapy.FormRequest(found.url, formdata=found.formdata or {}, headers=headers, meta=meta,
-                                      callback=self.parse_list, errback=self.on_error)
-        return scrapy.Request(found.url, headers=headers, meta=meta, callback=self.parse_list, errback=self.on_error)
+            return self._request(crawl, found.url, cls=scrapy.FormRequest, formdata=found.formdata or {},
+                                 headers=headers, meta=meta, callback=self.parse_list)
+        return self._request(crawl, found.url, headers=headers, meta=meta, callback=self.parse_list)
 
     # -- documents --------------------------------------------------------
 
-    def _document_request(self, url: str, callback, meta: dict[str, Any]) -> scrapy.Request:
+    def _document_request(self, crawl: SiteCrawl, url: str, callback, meta: dict[str, Any]) -> scrapy.Request:
         headers = {}
         url = container_url(url)
-        known = self.known.get(url) or next((self.known[m] for m in self.known_members.get(url, [])), None)
+        known = crawl.known.get(url) or next((crawl.known[m] for m in crawl.known_members.get(url, [])), None)
         if known:
             if known.get("etag"):
                 headers["If-None-Match"] = known["etag"]
@@ -130,51 +190,76 @@ class ReportSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = known["last_modified"]
         if headers:
             meta = dict(meta, handle_httpstatus_list=[304])
-        return scrapy.Request(url, callback=callback, errback=self.on_error, headers=headers, meta=meta)
+        return self._request(crawl, url, callback=callback, headers=headers, meta=meta)
 
-    def parse_report_page(self, response: Response) -> Iterator[Any]:
+    @_settles
+    def parse_report_page(self, response: Response, crawl: SiteCrawl) -> Iterator[Any]:
         if response.status == 304:
-            yield self._item(response)
-            # Unchanged page: its attachments are not re-read from it, but still checked
-            # (a ZIP once for all its members).
-            seen: set[str] = set()
-            for att in self.known.get(response.url, {}).get("attachments", []):
-                if container_url(att["url"]) in seen:
-                    continue
-                seen.add(container_url(att["url"]))
+            yield self._item(crawl, response)
+            # Unchanged page: its links are read from the archived capture, so an attachment that
+            # was never fetched (a crawl killed in between) is fetched now; the attachments the
+            # archive knows are checked too (the dupefilter drops the repeats).
+            archived = self._archived_page(crawl, response.url)
+            if archived is not None:
+                crawl.links_from_archive += 1
+                yield from self._attachment_requests(crawl, archived, Selector(text=decoded(archived) or "<html></html>"),
+                                                     response.meta)
+            for att in crawl.known.get(response.url, {}).get("attachments", []):
                 meta = {"link_text": att.get("link_text"), "parent_url": response.url, "role": "attachment",
                         "list_url": response.meta.get("list_url"), "year_hint": response.meta.get("year_hint")}
-                yield self._document_request(att["url"], self.parse_document, meta)
+                yield self._document_request(crawl, att["url"], self.parse_document, meta)
             return
         if not _is_text(response):
-            yield self._item(response)  # the "page" turned out to be a file
+            yield self._item(crawl, response)  # the "page" turned out to be a file
             return
         sel = Selector(text=decoded(response) or "<html></html>")
         # How much the page reads like the report itself (0–5 standard headings): a page that only
         # links the report as an attachment has none, a gkml page with the full text has several.
         markers = report_body_markers(" ".join(sel.xpath("//body//text()").getall()))
-        yield self._item(response, dict(page_metadata(sel), report_markers=markers))
-        for a in sel.css("a[href]"):
-            href = response.urljoin(a.attrib["href"].strip())
-            text, title = anchor_text(a)
-            if not self.allowed(href) or not attachment_format(href, text or title):
-                continue
-            meta = {"link_text": text or title, "parent_url": response.url, "list_url": response.meta.get("list_url"),
-                    "year_hint": response.meta.get("year_hint"), "role": "attachment"}
-            yield self._document_request(href, self.parse_document, meta)
+        yield self._item(crawl, response, dict(page_metadata(sel), report_markers=markers))
+        yield from self._attachment_requests(crawl, response, sel, response.meta)
 
-    def parse_document(self, response: Response) -> Iterator[Any]:
-        members = self.known_members.get(response.url, [])
+    def _attachment_requests(self, crawl: SiteCrawl, page: Response, sel: Selector,
+                             meta_from: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """A request for each attachment a report page links (fresh or read from the archive)."""
+        for a in sel.css("a[href]"):
+            href = page.urljoin(a.attrib["href"].strip())
+            text, title = anchor_text(a)
+            if not self.allowed(crawl, href) or not attachment_format(href, text or title):
+                continue
+            meta = {"link_text": text or title, "parent_url": page.url, "list_url": meta_from.get("list_url"),
+                    "year_hint": meta_from.get("year_hint"), "role": "attachment"}
+            yield self._document_request(crawl, href, self.parse_document, meta)
+
+    def _archived_page(self, crawl: SiteCrawl, url: str) -> Response | None:
+        """The page as its latest archived capture holds it, or None when there is none to read."""
+        from archive.warc import read_response
+        known = crawl.known.get(url) or {}
+        if not known.get("warc_file") or known.get("warc_offset") is None:
+            return None
+        try:
+            stored = read_response(crawl.warc_dir, known["warc_file"], int(known["warc_offset"]))
+            body = stored.decoded_body()
+        except (OSError, ValueError, StopIteration) as exc:
+            self.logger.warning("cannot read the archived capture of %s: %s", url, exc)
+            return None
+        page = Response(url, status=200, headers=[(k, v) for k, v in stored.headers
+                                                  if k.lower() != "content-encoding"], body=body)
+        return page if _is_text(page) else None
+
+    @_settles
+    def parse_document(self, response: Response, crawl: SiteCrawl) -> Iterator[Any]:
+        members = crawl.known_members.get(response.url, [])
         if response.status == 304 and members:
             for url in members:  # every member of the unchanged ZIP is seen again
-                yield dict(self._item(response), url=url, final_url=url)
+                yield dict(self._item(crawl, response), url=url, final_url=url)
             return
         if response.status == 200 and sniff_format(response.body[:65536], response.url) == "zip":
-            yield from self._zip_members(response)
+            yield from self._zip_members(crawl, response)
             return
-        yield self._item(response)
+        yield self._item(crawl, response)
 
-    def _zip_members(self, response: Response) -> Iterator[Any]:
+    def _zip_members(self, crawl: SiteCrawl, response: Response) -> Iterator[Any]:
         """One item per member of a ZIP download, each in a WARC resource record of its own.
         An unreadable or empty ZIP is archived as it is, where extraction records why."""
         try:
@@ -182,25 +267,25 @@ class ReportSpider(scrapy.Spider):
         except ZipRejected:
             members = []
         if not members:
-            yield self._item(response)
+            yield self._item(crawl, response)
             return
-        base = self._item(response)
+        base = self._item(crawl, response)
         validators = [(k, v) for k, v in base.get("headers") or [] if k.lower() in ("etag", "last-modified")]
         for name, body in members:
             url = member_url(response.url, name)
             ctype = mimetypes.guess_type(name)[0] or "application/octet-stream"
-            where = self.crawler.nianbao_recorder.write_resource(
+            where = crawl.recorder.write_resource(
                 url=url, content_type=ctype, body=body, refers_to=base.get("warc_record_id"))
             yield dict(base, url=url, final_url=url, zip_url=response.url, zip_member=name,
                        headers=[("Content-Type", ctype), *validators], **where)
 
-    def _item(self, response: Response, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    def _item(self, crawl: SiteCrawl, response: Response, extra: dict[str, Any] | None = None) -> dict[str, Any]:
         meta = response.meta
         warc = meta.get(META_WARC, {})
         redirects = meta.get("redirect_urls") or []
         item = {
             "kind": "document",
-            "site_id": self.site_id,
+            "site_id": crawl.id,
             "url": redirects[0] if redirects else response.url,
             "final_url": response.url,
             "status": response.status,
@@ -226,7 +311,8 @@ class ReportSpider(scrapy.Spider):
             item[key] = value
         return item
 
-    def on_error(self, failure) -> Iterator[Any]:
+    @_settles
+    def on_error(self, failure, crawl: SiteCrawl) -> Iterator[Any]:
         request = failure.request
         message = failure.getErrorMessage()
         if failure.check(BlockedChallenge):
@@ -243,7 +329,7 @@ class ReportSpider(scrapy.Spider):
             kind = classify_error(failure.value)
         event = {
             "kind": "error",
-            "site_id": self.site_id,
+            "site_id": crawl.id,
             "url": request.url,
             "role": request.meta.get("role"),
             "error_kind": kind,
@@ -256,8 +342,6 @@ class ReportSpider(scrapy.Spider):
         yield event
 
 
-def load_known(path: str | None) -> dict[str, dict[str, str]]:
-    if not path:
-        return {}
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+def _dirname(path: str) -> str:
+    import os
+    return os.path.dirname(os.path.abspath(path))
