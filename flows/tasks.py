@@ -81,20 +81,22 @@ def extract_documents(items: list[dict[str, Any]], n_more: int = 0) -> list[str]
     cost more in orchestration than most extractions). Cached on the documents'
     hashes and the extractors' versions, so a batch already extracted by an
     interrupted run is not extracted again."""
-    from parsers.extract import extract
-    out = []
-    for item in items:
-        content_type = item.get("content_type")
-        charset = None
-        if content_type and "charset=" in content_type.lower():
-            charset = content_type.lower().split("charset=")[-1].split(";")[0].strip()
-        out.append(extract(item["body"], url=item["url"], content_type=content_type, http_charset=charset).to_json())
-    return out
+    from crawlers.encoding import charset_from_content_type
+    from parsers.extract import extract_many
+    return [doc.to_json() for doc in extract_many([
+        {"data": item["body"], "url": item["url"], "content_type": item.get("content_type"),
+         "http_charset": charset_from_content_type(item.get("content_type"))} for item in items])]
 
 
 def submit_extractions(items: list[dict[str, Any]], *, batch_size: int = 8, refresh: bool = False) -> dict[str, Any]:
     """Submit extraction of `items` ({sha256, body, url, content_type}) in batches;
-    returns {sha256: future-like} whose .result() is the Document JSON."""
+    returns {sha256: future-like} whose .result() is the Document JSON.
+
+    Office files (DOC/WPS/XLS/ET) are batched together, so each batch of them
+    starts LibreOffice once rather than once per file."""
+    from parsers.extract import OFFICE_FORMATS, input_format
+    items = sorted(items, key=lambda item: input_format(item["body"], item["url"], item.get("content_type"))
+                   in OFFICE_FORMATS)  # stable: the same items give the same batches (and cache keys)
     task_fn = extract_documents.with_options(refresh_cache=True) if refresh else extract_documents
     results: dict[str, Any] = {}
     for start in range(0, len(items), batch_size):
