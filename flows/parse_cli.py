@@ -15,7 +15,7 @@ from typing import Any
 from archive import labels
 
 from .local_files import LocalFile, read_local_files
-from .steps import extract_item, parse_rows
+from .steps import extract_items, parse_rows
 
 
 def parse_files(files: list[LocalFile]) -> dict[str, Any]:
@@ -23,7 +23,7 @@ def parse_files(files: list[LocalFile]) -> dict[str, Any]:
     from parsers.model import Document
     from parsers.report.identity import identify
 
-    doc_jsons = [extract_item({"body": f.data, "url": f.path, "content_type": None}) for f in files]
+    doc_jsons = extract_items([{"body": f.data, "url": f.path, "content_type": None} for f in files])
     docs = [Document.from_json(j) for j in doc_jsons]
     identity = next((i for i in (identify(d) for d in docs) if i is not None), None)
     parsed = parse_rows(None, [{"id": f.path, "document_json": j} for f, j in zip(files, doc_jsons)],

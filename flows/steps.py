@@ -9,15 +9,20 @@ import json
 from typing import Any
 
 
-def extract_item(item: dict[str, Any]) -> str:
-    """{body, url, content_type} → the Document as JSON (the form tasks pass around)."""
-    from parsers.extract import extract
+def extract_items(items: list[dict[str, Any]]) -> list[str]:
+    """[{body, url, content_type}] → each Document as JSON (the form tasks pass around). One call
+    for a batch, so its DOC/WPS/XLS/ET files share one LibreOffice start."""
+    from crawlers.encoding import charset_from_content_type
+    from parsers.extract import extract_many
 
-    content_type = item.get("content_type")
-    charset = None
-    if content_type and "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=")[-1].split(";")[0].strip()
-    return extract(item["body"], url=item["url"], content_type=content_type, http_charset=charset).to_json()
+    return [doc.to_json() for doc in extract_many([
+        {"data": item["body"], "url": item["url"], "content_type": item.get("content_type"),
+         "http_charset": charset_from_content_type(item.get("content_type"))} for item in items])]
+
+
+def extract_item(item: dict[str, Any]) -> str:
+    """One {body, url, content_type} → its Document as JSON."""
+    return extract_items([item])[0]
 
 
 def parse_rows(report_id: Any, documents: list[dict[str, Any]], *, year: int | None,

@@ -22,7 +22,7 @@ from prefect.cache_policies import NO_CACHE
 from archive.versions import extractor_stack
 from crawlers.run_crawl import CrawlJob, SiteJob
 
-from .steps import extract_item, parse_rows
+from .steps import extract_items, parse_rows
 
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
@@ -148,12 +148,18 @@ def extract_documents(items: list[dict[str, Any]], n_more: int = 0) -> list[str]
     cost more in orchestration than most extractions). Cached on the documents'
     hashes and the extractors' versions, so a batch already extracted by an
     interrupted run is not extracted again."""
-    return [extract_item(item) for item in items]
+    return extract_items(items)
 
 
 def submit_extractions(items: list[dict[str, Any]], *, batch_size: int = 8, refresh: bool = False) -> dict[str, Any]:
     """Submit extraction of `items` ({sha256, body, url, content_type}) in batches;
-    returns {sha256: future-like} whose .result() is the Document JSON."""
+    returns {sha256: future-like} whose .result() is the Document JSON.
+
+    Office files (DOC/WPS/XLS/ET) are batched together, so each batch of them
+    starts LibreOffice once rather than once per file."""
+    from parsers.extract import OFFICE_FORMATS, input_format
+    items = sorted(items, key=lambda item: input_format(item["body"], item["url"], item.get("content_type"))
+                   in OFFICE_FORMATS)  # stable: the same items give the same batches (and cache keys)
     task_fn = extract_documents.with_options(refresh_cache=True) if refresh else extract_documents
     results: dict[str, Any] = {}
     for start in range(0, len(items), batch_size):

@@ -1,10 +1,13 @@
 """DOC/WPS/XLS through LibreOffice headless (real soffice, private profile per conversion)."""
 from __future__ import annotations
 
+import logging
+import os
+
 import pytest
 
 from fixtures.extract.truth import fixture_bytes, load_truth, score_document
-from parsers.extract import extract
+from parsers.extract import extract, extract_many
 from parsers.extract.office_convert import ConversionError, convert
 
 
@@ -51,3 +54,55 @@ def test_unreadable_office_file_is_recorded_not_raised():
     assert doc.error is not None and "broken.doc" in doc.error
     short = extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 fake xls", url="http://example.gov.cn/t.xls")
     assert short.format == "xls" and "truncated" in short.error
+
+
+def _counting_soffice(tmp_path, monkeypatch):
+    """The real soffice, behind a wrapper on PATH that counts its starts."""
+    from parsers.extract.office_convert import soffice_path
+
+    real = soffice_path()
+    starts = tmp_path / "soffice-starts"
+    wrapper = tmp_path / "bin" / "soffice"
+    wrapper.parent.mkdir()
+    wrapper.write_text(f'#!/bin/sh\necho start >> "{starts}"\nexec "{real}" "$@"\n')
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}:{os.environ['PATH']}")
+    return lambda: len(starts.read_text().splitlines()) if starts.exists() else 0
+
+
+def _garbled(data: bytes) -> bytes:
+    """A DOC whose OLE2 header is real but whose body is noise: it passes the header check, and
+    LibreOffice cannot load it."""
+    return data[:512] + bytes((i * 131 + 7) % 256 for i in range(len(data) - 512))
+
+
+def test_a_batch_starts_soffice_once_per_target_and_matches_one_by_one(tmp_path, monkeypatch):
+    items = [{"data": fixture_bytes("report_a.doc"), "url": "http://example.gov.cn/a.doc"},
+             {"data": fixture_bytes("sheet_a.xls"), "url": "http://example.gov.cn/a.xls"},
+             {"data": fixture_bytes("report_b.doc"), "url": "http://example.gov.cn/b.wps"},
+             {"data": fixture_bytes("report_a_utf8.html"), "url": "http://example.gov.cn/a.html"},
+             {"data": fixture_bytes("sheet_b.xls"), "url": "http://example.gov.cn/b.xls"}]
+    starts = _counting_soffice(tmp_path, monkeypatch)
+    batched = extract_many(items)
+    assert starts() == 2  # one soffice for the two Word files, one for the two spreadsheets
+    alone = [extract(item["data"], url=item["url"]) for item in items]
+    assert starts() == 2 + 4
+    assert [d.to_json() for d in batched] == [d.to_json() for d in alone]
+    assert all(d.error is None for d in batched)
+
+
+def test_a_corrupt_file_in_a_batch_costs_the_others_nothing(tmp_path, monkeypatch, caplog):
+    broken = _garbled(fixture_bytes("report_a.doc"))
+    items = [{"data": fixture_bytes("report_a.doc"), "url": "http://example.gov.cn/a.doc"},
+             {"data": broken, "url": "http://example.gov.cn/broken.doc"},
+             {"data": fixture_bytes("report_b.doc"), "url": "http://example.gov.cn/b.doc"}]
+    starts = _counting_soffice(tmp_path, monkeypatch)
+    with caplog.at_level(logging.WARNING, logger="nianbao.extract.office"):
+        docs = extract_many(items)
+    assert starts() == 2  # the batch, then the broken file alone
+    assert docs[0].error is None and docs[2].error is None
+    assert score_document(docs[2], load_truth("report_b")).misses == []
+    # the broken file gets exactly the error it gets alone, and the log says why it was retried
+    assert docs[1].error == extract(broken, url="http://example.gov.cn/broken.doc").error
+    assert "broken.doc" in docs[1].error
+    assert any("broken.doc" in r.getMessage() and "converting it alone" in r.getMessage() for r in caplog.records)

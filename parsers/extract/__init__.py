@@ -6,22 +6,57 @@ goes on.
 """
 from __future__ import annotations
 
+import logging
+from typing import Any, Mapping, Sequence
+
 from .formats import extension_format, sniff_format
 from ..model import Document
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
+OFFICE_FORMATS = ("doc", "wps", "xls", "xlsx", "et")  # converted by LibreOffice first
 
 
 def extract(data: bytes, *, url: str = "", content_type: str | None = None,
             http_charset: str | None = None) -> Document:
-    fmt = sniff_format(data, url, content_type) if data else (extension_format(url) or "other")
+    return _extract(data, url=url, content_type=content_type, http_charset=http_charset)
+
+
+def input_format(data: bytes, url: str = "", content_type: str | None = None) -> str:
+    """The format `extract` will treat the bytes as."""
+    return sniff_format(data, url, content_type) if data else (extension_format(url) or "other")
+
+
+def extract_many(items: Sequence[Mapping[str, Any]]) -> list[Document]:
+    """`extract(**item)` for every item (keys: data, url, content_type, http_charset), the same
+    Documents, but the batch's DOC/WPS/XLS/XLSX/ET files share one LibreOffice start per target
+    format instead of paying one each."""
+    fmts = [input_format(item["data"], item.get("url", ""), item.get("content_type")) for item in items]
+    office = [i for i, item in enumerate(items)
+              if fmts[i] in OFFICE_FORMATS and 0 < len(item["data"]) <= MAX_INPUT_BYTES]
+    converted: dict[int, Any] = {}
+    if len(office) > 1:
+        from .office import convert_batch
+
+        batch = [(items[i]["data"], fmts[i], items[i].get("url", "")) for i in office]
+        try:
+            converted = dict(zip(office, convert_batch(batch)))
+        except Exception as exc:  # never lose a batch to a batching fault: each file converts alone below
+            logging.getLogger("nianbao.extract.office").warning("LibreOffice batch failed (%s); converting alone", exc)
+    return [_extract(item["data"], url=item.get("url", ""), content_type=item.get("content_type"),
+                     http_charset=item.get("http_charset"), converted=converted.get(i))
+            for i, item in enumerate(items)]
+
+
+def _extract(data: bytes, *, url: str, content_type: str | None, http_charset: str | None,
+             converted: Any = None) -> Document:
+    fmt = input_format(data, url, content_type)
     label = url or "document"
     if not data:
         return Document(format=fmt, error=f"{label}: empty (zero bytes)")
     if len(data) > MAX_INPUT_BYTES:
         return Document(format=fmt, error=f"{label}: {len(data)} bytes is too large to extract")
     try:
-        doc = _dispatch(data, fmt, url=url, http_charset=http_charset)
+        doc = _dispatch(data, fmt, url=url, http_charset=http_charset, converted=converted)
     except Exception as exc:  # a library choking on a malformed file is the file's fault, not ours
         doc = Document(format=fmt, error=f"{fmt} extraction failed: {type(exc).__name__}: {exc}"[:500])
     named = extension_format(url)
@@ -33,7 +68,7 @@ def extract(data: bytes, *, url: str = "", content_type: str | None = None,
     return doc
 
 
-def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None) -> Document:
+def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None, converted: Any = None) -> Document:
     if fmt == "html":
         from .html import extract_html
         return extract_html(data, url=url, http_charset=http_charset)
@@ -46,9 +81,9 @@ def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None) -> D
     if fmt == "docx":
         from .docx import extract_docx
         return extract_docx(data)
-    if fmt in ("doc", "wps", "xls", "xlsx", "et"):
+    if fmt in OFFICE_FORMATS:
         from .office import extract_office
-        return extract_office(data, fmt, name=url)
+        return extract_office(data, fmt, name=url, converted=converted)
     if fmt == "zip":
         return _extract_zip(data, url)
     named = extension_format(url)

@@ -1,8 +1,10 @@
 """DOC/WPS and spreadsheets (XLS/XLSX/ET) via LibreOffice, then our DOCX/HTML readers."""
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..model import Document, Source
-from .office_convert import ConversionError, convert
+from .office_convert import ConversionError, ConversionJob, convert, convert_many
 
 WORD_FORMATS = ("doc", "wps")
 SHEET_FORMATS = ("xls", "xlsx", "et")
@@ -22,21 +24,48 @@ def _ole_problem(data: bytes) -> str | None:
     return None
 
 
-def extract_office(data: bytes, fmt: str, *, name: str = "") -> Document:
+def _target(fmt: str) -> str | None:
+    return "docx" if fmt in WORD_FORMATS else "html" if fmt in SHEET_FORMATS else None
+
+
+Converted = bytes | ConversionError
+
+
+def convert_batch(items: Sequence[tuple[bytes, str, str]]) -> list[Converted | None]:
+    """LibreOffice conversions of (data, fmt, name) items, one soffice start per target format for
+    the batch; None for an item LibreOffice is not asked about (not an office format, or an OLE2
+    file that cannot be real). Give each result to `extract_office` as `converted`."""
+    wanted = [i for i, (data, fmt, _name) in enumerate(items) if _target(fmt) and _ole_problem(data) is None]
+    jobs = [ConversionJob(items[i][0], items[i][1], _target(items[i][1]), items[i][2]) for i in wanted]
+    out: list[Converted | None] = [None] * len(items)
+    for i, result in zip(wanted, convert_many(jobs)):
+        out[i] = result
+    return out
+
+
+def extract_office(data: bytes, fmt: str, *, name: str = "", converted: Converted | None = None) -> Document:
+    """`converted`: this file's conversion, already made by `convert_batch`; else it is converted here."""
     problem = _ole_problem(data)
     if problem is not None:
         return Document(format=fmt, error=f"not a readable {fmt.upper()} file: {problem}")
+
+    def converted_to(target: str) -> bytes:
+        result = converted if converted is not None else convert(data, fmt, target, name=name)
+        if isinstance(result, ConversionError):
+            raise result
+        return result
+
     try:
         if fmt in WORD_FORMATS:
             from .docx import extract_docx
 
-            doc = extract_docx(convert(data, fmt, "docx", name=name))
+            doc = extract_docx(converted_to("docx"))
             doc.extractor = f"LibreOffice -> {doc.extractor}"
         elif fmt in SHEET_FORMATS:
             from .html import walk_blocks
             import lxml.html
 
-            html = convert(data, fmt, "html", name=name)
+            html = converted_to("html")
             tree = lxml.html.document_fromstring(html.decode("utf-8", errors="replace"))
             body = tree.find("body")
             blocks = walk_blocks(body if body is not None else tree)
