@@ -143,6 +143,11 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("fetch_log", ("url",), False),
     ("site_runs", ("run_id", "site_id"), False),
     ("agency_aliases", ("alias", "agency_key"), True),
+    # the agency, place and feed pages (archive/datasette/agency.py, place.py, feeds.py)
+    ("agency_aliases", ("agency_key",), False),
+    ("reports", ("region_code", "year"), False),
+    ("report_versions", ("created_at",), False),
+    ("captures", ("document_id",), False),
 ]
 
 

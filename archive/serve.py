@@ -31,6 +31,10 @@ def metadata_for(db_path: Path, warc_dir: Path | None) -> dict[str, Any]:
     meta["databases"] = {name: meta["databases"].pop("archive")}
     meta["description_html"] = meta["description_html"].replace("{db}", name)
     meta["plugins"]["nianbao"]["warc_dir"] = str(warc_dir) if warc_dir else None
+    for dashboard in meta["plugins"].get("datasette-dashboards", {}).values():
+        for chart in dashboard.get("charts", {}).values():
+            if chart.get("db") == "archive":
+                chart["db"] = name
     return meta
 
 
