@@ -346,7 +346,7 @@ def build_journalist_archive(tmp_path: str | Path) -> Built:
                 kwargs["revision"] = {("requests", "new", "total"): 3, ("review", "review", "corrected"): 0}
                 kwargs["version_created_at"] = "2024-05-20T02:00:00Z"
             if label == "qinghe_gov":
-                kwargs["lawsuits"] = year - 2016
+                kwargs["lawsuits"] = 14 + year - 2019  # direct ones; with those after review, the most
                 kwargs["corrected"] = 1 + year % 2
             built.report_ids[f"{label}_{year}"] = b.add_report(
                 agency=name, agency_key=key, year=year, province="河北省", city=city, county=county, level=level,

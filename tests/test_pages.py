@@ -38,8 +38,12 @@ def db(built, server):
     d.conn.close()
 
 
+def get(server, path, **params):
+    return server.get(quote(path, safe="/%"), **params)  # Chinese names in the path, as a browser sends them
+
+
 def html(server, path, **params) -> str:
-    status, _, body = server.get(path, **params)
+    status, _, body = get(server, path, **params)
     assert status == 200, body[:500]
     return body.decode()
 
@@ -81,7 +85,7 @@ def test_agency_page_every_year_all_aliases_and_figures(server, built, db):
     # the Chinese labels of the reasons, and the place it lies in
     assert "不予公开：保护第三方合法权益" in page and "无法提供：本机关不掌握相关政府信息" in page
     assert 'href="/-/nianbao/place/130534"' in page and ">清河县<" in page
-    assert server.get(agency("没有这个机关"))[0] == 404
+    assert get(server, agency("没有这个机关"))[0] == 404
 
 
 def test_agency_correction_rate_and_check_status(server, built, db):
@@ -150,31 +154,31 @@ def test_place_page_ranks_agencies_and_lists_missing(server, built, db):
 
 
 def test_place_names_that_are_not_one_place(server):
-    status, _, body = server.get("/-/nianbao/place/朝阳区")
+    status, _, body = get(server, "/-/nianbao/place/朝阳区")
     page = body.decode()
     assert status == 404 and "朝阳区 is the name of" in page and 'href="/-/nianbao/place/110105"' in page
-    status, _, body = server.get("/-/nianbao/place/火星")
+    status, _, body = get(server, "/-/nianbao/place/火星")
     assert status == 404 and "火星: not the name of a province, city or county" in body.decode()
-    assert server.get("/-/nianbao/place/130500", year="x")[0] == 400
+    assert get(server, "/-/nianbao/place/130500", year="x")[0] == 400
 
 
 def test_place_csv_is_the_ranking(server, built):
     page = html(server, "/-/nianbao/place/邢台市", year="2022", sort="refusal_rate")
     assert 'id="place-csv" href="/-/nianbao/place/130500?year=2022&amp;sort=refusal_rate&amp;_format=csv"' in page
-    status, headers, body = server.get("/-/nianbao/place/130500", year="2022", sort="refusal_rate", _format="csv")
+    status, headers, body = get(server, "/-/nianbao/place/130500", year="2022", sort="refusal_rate", _format="csv")
     assert status == 200 and headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert [r["机关"] for r in rows] == _ranking(page)
     rates = [float(r["不予公开率"]) for r in rows]
     assert rates == sorted(rates, reverse=True)
     assert {"本年新收申请", "纠错率", "行政诉讼", "原文链接"} <= set(rows[0])
-    _, _, body = server.get("/-/nianbao/place/130500.csv", year="2022", list="missing")
+    _, _, body = get(server, "/-/nianbao/place/130500.csv", year="2022", list="missing")
     missing = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert [m["机关"] for m in missing] == ["临西县公安局"]
 
 
 def _feed(server, path, **params):
-    status, headers, body = server.get(path, **params)
+    status, headers, body = get(server, path, **params)
     assert status == 200 and headers["content-type"].startswith("application/atom+xml"), body[:300]
     return ET.fromstring(body)
 

@@ -34,13 +34,33 @@ def agency_requests(years: list[dict[str, Any]]) -> dict[str, Any]:
                            "tooltip": [{"field": "年度"}, {"field": "指标"}, {"field": "件数"}]})
 
 
+# one hue per kind of refusal, a shade per reason: 不予公开 reds, 无法提供 blues, 不予处理 greens
+KIND_SHADES = {
+    "不予公开": ["#67000d", "#a50f15", "#cb181d", "#ef3b2c", "#fb6a4a", "#fc9272", "#fcbba1", "#fee0d2"],
+    "无法提供": ["#08519c", "#3182bd", "#9ecae1"],
+    "不予处理": ["#00441b", "#238b45", "#41ab5d", "#74c476", "#a1d99b", "#c7e9c0"],
+}
+
+
 def agency_reasons(years: list[dict[str, Any]], reasons: list[dict[str, Any]]) -> dict[str, Any]:
-    values = [{"年度": str(y["year"]), "类别": r["kind"], "理由": f"{r['kind']}：{r['label']}", "件数": v}
-              for r in reasons for y, v in zip(years, r["values"]) if v]
+    """Stacked bars per year, one segment per reason, in the form's order (`reasons` is already)."""
+    shown = [r for r in reasons if any(r["values"])]
+    domain = [f"{r['kind']}：{r['label']}" for r in shown]
+    used: dict[str, int] = {}
+    colours = []
+    for r in shown:
+        shades = KIND_SHADES.get(r["kind"], ["#888"])
+        colours.append(shades[used.get(r["kind"], 0) % len(shades)])
+        used[r["kind"]] = used.get(r["kind"], 0) + 1
+    values = [{"年度": str(y["year"]), "理由": name, "件数": v, "顺序": i}
+              for i, (r, name) in enumerate(zip(shown, domain)) for y, v in zip(years, r["values"]) if v]
     return _base("不予公开、无法提供、不予处理（按理由）", values, mark={"type": "bar"},
                  encoding={"x": {"field": "年度", "type": "ordinal", "axis": {"labelAngle": 0}},
                            "y": {"field": "件数", "type": "quantitative", "stack": True},
-                           "color": {"field": "理由", "type": "nominal", "legend": {"columns": 1}},
+                           "color": {"field": "理由", "type": "nominal", "sort": domain,
+                                     "scale": {"domain": domain, "range": colours},
+                                     "legend": {"columns": 2, "labelLimit": 360, "orient": "right"}},
+                           "order": {"field": "顺序", "type": "quantitative"},
                            "tooltip": [{"field": "年度"}, {"field": "理由"}, {"field": "件数"}]})
 
 

@@ -50,6 +50,8 @@ PROSE: dict[str, str] = {
     "fees_yuan": "收取费用（元，正文所述）",
 }
 TABLES_EXTRA = {"prose": "正文所述数字"}
+LEVELS = {"national": "国家部门", "province": "省级", "city": "市级", "county": "县级", "town": "乡镇",
+          "department": "部门", "unknown": "未知"}
 
 
 def _tables() -> list[dict]:
@@ -122,6 +124,8 @@ def label_for(column: str, value: str, table_name: str | None = None) -> str | N
     """The label of a key shown in a datasette cell, by the column it sits in (None: not a key)."""
     if column == "check_name":
         return CHECKS.get(value)
+    if column == "level":
+        return LEVELS.get(value)
     if column == "table_name":
         label = table_label(value)
         return None if label == value else label

@@ -75,5 +75,5 @@ def csv_rows(data: dict[str, Any]) -> list[list[Any]]:
     """The ranking as CSV rows, Chinese header first."""
     out: list[list[Any]] = [[CSV_HEADER.get(c, c) for c in CSV_COLUMNS]]
     for r in data["ranked"]:
-        out.append([r.get(c) for c in CSV_COLUMNS])
+        out.append([labels.LEVELS.get(r[c], r[c]) if c == "level" else r.get(c) for c in CSV_COLUMNS])
     return out
