@@ -33,7 +33,7 @@ from parsers.report import regions  # noqa: E402
 from tests.archive_builder import ArchiveBuilder  # noqa: E402
 
 YEARS = range(2016, 2024)
-REPLICATED = ("reports", "statistics", "checks", "documents", "captures", "report_versions")
+REPLICATED = ("reports", "documents", "captures", "statistics", "checks", "report_versions")  # referenced first
 
 
 def seed(db_path: Path, agencies: int, counties: list[str]) -> None:
@@ -55,6 +55,7 @@ def grow(db_path: Path, target: int, counties: list[str]) -> int:
     """Replicate the seed's report rows until the archive holds `target` reports."""
     db = open_db(str(db_path))
     conn = db.conn
+    conn.execute("PRAGMA foreign_keys=OFF")  # the copies point at copies made in the same transaction
     conn.execute("create temp table codes (i integer primary key, code text)")
     conn.executemany("insert into codes values (?, ?)", list(enumerate(counties)))
     n0 = conn.execute("select count(*) from reports").fetchone()[0]
@@ -118,7 +119,7 @@ def p95(xs: list[float]) -> float:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reports", type=int, default=100_000, help="archive size to grow to (default 100,000)")
-    ap.add_argument("--seed-agencies", type=int, default=250, help="agencies in the seed (8 years each)")
+    ap.add_argument("--seed-agencies", type=int, default=60, help="agencies in the seed (8 years each)")
     ap.add_argument("--provinces", type=int, default=31, help="spread the replicas over this many provinces")
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--keep", help="build (or reuse) the archive at this path instead of a temporary one")

@@ -237,3 +237,45 @@ def test_keys_shown_by_their_chinese_labels_in_tables_and_queries(server, built)
                        "nianbao_headline('refused') as b, nianbao_cell_label('review', 'review', 'corrected') as c",
                        _shape="array")
     assert data == [{"a": "本机关不掌握相关政府信息", "b": "不予公开", "c": "行政复议 结果纠正"}]
+
+
+def test_pages_read_what_the_checker_and_versioning_record(tmp_path):
+    """Tables the parse/add side writes (version_cell_changes, version_document_changes, year_jumps,
+    carried_over_continuity checks): shown when present, by their Chinese labels."""
+    from tests.archive_builder import ArchiveBuilder
+    b = ArchiveBuilder(tmp_path / "later.db")
+    first = b.add_report(agency="威县人民政府", agency_key="威县", year=2021, province="河北省", city="邢台市", county="威县")
+    rid = b.add_report(agency="威县人民政府", agency_key="威县", year=2022, province="河北省", city="邢台市",
+                       county="威县", versions=2)
+    doc = b.db.execute("select id from documents where report_id = ?", [rid]).fetchone()[0]
+    b.db["version_cell_changes"].insert_all([
+        {"report_id": rid, "version": 2, "table_name": "requests", "row_key": "unable_not_held", "col_key": "total",
+         "old_value": 4, "new_value": 40},
+        {"report_id": rid, "version": 2, "table_name": "review", "row_key": "review", "col_key": "pending",
+         "old_value": None, "new_value": 2}])
+    b.db["version_document_changes"].insert({"report_id": rid, "version": 2, "document_id": doc, "change": "added",
+                                             "url": "http://fixture.gov.cn/added.pdf", "sha256": "x", "format": "pdf"})
+    b.db["year_jumps"].insert({"report_id": rid, "previous_report_id": first, "table_name": "requests",
+                               "row_key": "unable_not_held", "col_key": "total", "value": 40, "previous_value": 4,
+                               "ratio": 10.0, "detail": "×10"})
+    b.db["checks"].insert({"report_id": rid, "version": 2, "check_name": "carried_over_continuity", "passed": 0,
+                           "detail": f"against report #{first} (威县人民政府 2021): carried_in.total 5 ≠ 9"})
+    b.db.conn.close()
+    s = Server(b.db_path)
+    try:
+        report = html(s, f"/-/nianbao/report/{rid}")
+        rev = re.search(r'data-version="2">(.*?)</div>', report, re.S).group(1)
+        assert re.search(r"本机关不掌握相关政府信息 · 总计</th>\s*<td class=\"num nb-old\">4</td><td>→</td>\s*"
+                         r"<td class=\"num nb-new\">40</td>", rev)
+        assert "行政复议 尚未审结" in rev and "（空）" in rev
+        assert 'href="/-/nianbao/capture/%d">http://fixture.gov.cn/added.pdf</a>（pdf）' % doc in rev
+        assert "上年结转＝上一年报告的结转下年度" in report
+        page = html(s, agency("威县"))
+        assert "有未通过" in year_row(page, 2022)[12] and "1 处剧变" in year_row(page, 2022)[12]
+        assert "存疑：（四）无法提供 1.本机关不掌握相关政府信息 · 总计 4 → 40" in page
+        assert "上年结转＝上一年报告的结转下年度" in page and "carried_in.total 5 ≠ 9" in page
+        feed = _feed(s, agency("威县") + ".atom")
+        content = feed.findall(f"{ATOM}entry")[0].find(f"{ATOM}content").text
+        assert "本机关不掌握相关政府信息 · 总计：4 → 40" in content and "added.pdf" in content
+    finally:
+        s.stop()

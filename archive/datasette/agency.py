@@ -37,9 +37,11 @@ def agency_data(conn: sqlite3.Connection, agency_key: str) -> dict[str, Any] | N
                or row_key like 'rejected^_%' escape '^')""")
     checks = rows(conn, f"select report_id, check_name, passed, detail from checks where report_id in ({ids}) "
                         "order by check_name")
+    by_hand = ("(select count(*) from captures c where c.document_id = d.id and c.origin = 'added_by_hand')"
+               if "origin" in {r[1] for r in conn.execute("pragma table_info(captures)")} else "0")
     documents = rows(conn, f"""
         select d.id, d.report_id, d.url, d.format, d.role, d.title, d.fetched_at,
-               (select count(*) from captures c where c.document_id = d.id) as captures
+               (select count(*) from captures c where c.document_id = d.id) as captures, {by_hand} as added_by_hand
         from documents d where d.report_id in ({ids}) order by d.report_id, d.role = 'attachment', d.id""")
     jumps = rows(conn, f"select report_id, table_name, row_key, col_key, value, previous_value, ratio "
                        f"from year_jumps where report_id in ({ids})") if has_table(conn, "year_jumps") else []

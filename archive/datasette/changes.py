@@ -33,12 +33,12 @@ def revisions(conn: sqlite3.Connection, report_ids: list[int], *, with_first: bo
     docs: dict[tuple[int, int], dict[str, list[dict[str, Any]]]] = {}
     if has_table(conn, "version_cell_changes"):
         for c in rows(conn, f"select report_id, version, table_name, row_key, col_key, old_value, new_value "
-                             f"from version_cell_changes where report_id in ({ids}) order by id"):
+                             f"from version_cell_changes where report_id in ({ids}) order by rowid"):
             cells.setdefault((c["report_id"], c["version"]), []).append(
                 _cell(c["table_name"], c["row_key"], c["col_key"], c["old_value"], c["new_value"]))
     if has_table(conn, "version_document_changes"):
         for d in rows(conn, f"select report_id, version, document_id, change, url, format "
-                             f"from version_document_changes where report_id in ({ids}) order by id"):
+                             f"from version_document_changes where report_id in ({ids}) order by rowid"):
             docs.setdefault((d["report_id"], d["version"]), {"added": [], "removed": []})[d["change"]].append(
                 {"id": d["document_id"], "url": d["url"], "format": d["format"]})
     out = []

@@ -173,7 +173,7 @@ async def report_page(datasette, request):
         "report": report, "summary": summary[0], "tables": statistics_tables(report.get("template"), cells),
         "checks": checks, "documents": documents, "captures": captures, "versions": versions,
         "database": db.name, "failed": [c for c in checks if c["passed"] == 0],
-        "headlines": labels.HEADLINES, "check_label": labels.check_label,
+        "headlines": labels.HEADLINES, "check_label": labels.check_label, "levels": labels.LEVELS,
         "agency_url": agency_url(report["agency_key"]) if report.get("agency_key") else report_agency_url(report_id),
         "places": place.chain if place else [], "place_url": place_url,
     }, request=request)
