@@ -18,9 +18,9 @@ YEAR_LINES = ("new_requests", "granted", "partly_granted", "refused", "unable", 
 
 
 def _base(title: str, values: list[dict[str, Any]], **spec: Any) -> dict[str, Any]:
-    return {"$schema": SCHEMA, "title": {"text": title, "anchor": "start", "fontSize": 15},
+    return {"$schema": SCHEMA, "title": {"text": title, "anchor": "start", "fontSize": 15}, "padding": 10,
             "width": "container", "height": 260, "data": {"values": values},
-            "autosize": {"type": "fit", "contains": "padding"},  # axes and legend inside the card
+            "autosize": {"type": "fit-x", "contains": "padding"},  # width: the card, axes and legend inside
             "config": {"font": FONT, "view": {"stroke": None}, "legend": {"labelLimit": 320}}, **spec}
 
 
@@ -93,7 +93,7 @@ def place_ranking(ranked: list[dict[str, Any]], column: str, title: str, limit: 
     rate = column.endswith("_rate")
     values = [{"机关": r["agency"], labels.HEADLINES[column]: r[column]} for r in top]
     field = labels.HEADLINES[column]
-    return _base(title, values, height=max(120, 22 * len(values)), mark={"type": "bar", "color": "#2c6e9b"},
+    return _base(title, values, height=max(80, 26 * len(values)), mark={"type": "bar", "color": "#2c6e9b"},
                  encoding={"y": {"field": "机关", "type": "nominal", "sort": "-x", "title": None,
                                  "axis": {"labelLimit": 360}},
                            "x": {"field": field, "type": "quantitative", **({"axis": {"format": ".0%"}} if rate else {})},
