@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from . import changes, labels
+from . import changes, display, labels
 from .places import place_for_code
 from .sql import has_table, id_list, rows
 
@@ -63,6 +63,7 @@ def agency_data(conn: sqlite3.Connection, agency_key: str) -> dict[str, Any] | N
         by_report[rev["report_id"]]["revisions"].append(rev)
     for y in years:
         y["check_status"] = check_status(y["checks"])
+        y["show"] = display.shown(y, YEAR_FIGURES)
 
     latest = years[-1]
     place = place_for_code(latest.get("region_code"))
@@ -96,7 +97,8 @@ def reason_rows(years: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for key in [k for k in keys if k.startswith(prefix)]:
             values = [y["reasons"].get(key) for y in years]
             out.append({"key": key, "kind": kind, "label": labels.short_row_label("requests", key),
-                        "full_label": labels.row_label("requests", key), "values": values})
+                        "full_label": labels.row_label("requests", key), "values": values,
+                        "shown": [display.num(v) for v in values]})
     # the schema's order within a kind (the form's numbering), not alphabetical
     order = {k: i for i, k in enumerate(_schema_request_rows())}
     out.sort(key=lambda r: order.get(r["key"], 999))

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from typing import Any
 
-from . import labels
+from . import display, labels
 from .sql import has_table, id_list, rows
 
 
@@ -87,9 +87,7 @@ def _name_documents(conn: sqlite3.Connection, versions: list[dict[str, Any]]) ->
 def summary_text(rev: dict[str, Any], limit: int = 20) -> list[str]:
     """'label: old → new' lines for a feed entry."""
     def show(v: Any) -> str:
-        if v is None:
-            return "（空）"
-        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+        return "（空）" if v is None else display.num(v)
     lines = [f"{c['label']}：{show(c['old'])} → {show(c['new'])}" for c in rev["cells"][:limit]]
     if rev["cells_count"] > limit:
         lines.append(f"……共 {rev['cells_count']} 个单元格有变化")

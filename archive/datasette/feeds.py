@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
-from . import changes, labels
+from . import changes, display, labels
 from .places import Place
 from .sql import id_list, rows
 
@@ -43,12 +43,6 @@ def feed_entries(conn: sqlite3.Connection, *, agency_key: str | None = None, pla
     return versions
 
 
-def _show(v: Any) -> str:
-    if v is None:
-        return "–"
-    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-
 def entry_title(v: dict[str, Any]) -> str:
     name = f"{v['agency']} {v['year']}年政府信息公开工作年度报告"
     if v["version"] == 1:
@@ -62,7 +56,7 @@ def entry_html(v: dict[str, Any], url_for: Callable[[str], str]) -> str:
     parts = []
     s = v["summary"]
     if v["version"] == 1:
-        figures = "；".join(f"{labels.HEADLINES[k]} {_show(s.get(k))}" for k in ENTRY_FIGURES)
+        figures = "；".join(f"{labels.HEADLINES[k]} {display.num(s.get(k)) or '–'}" for k in ENTRY_FIGURES)
         parts.append(f"<p>{escape(figures)}</p>")
     rev = v["revision"] or {}
     if v["version"] > 1:

@@ -11,7 +11,7 @@ from typing import Any
 
 from parsers.report import regions
 
-from . import labels
+from . import display, labels
 from .places import Place
 from .sql import rows
 
@@ -21,6 +21,8 @@ SORTS = {  # ?sort= → (column, label)
     "lawsuits": ("lawsuits", labels.HEADLINES["lawsuits"]),
     "correction_rate": ("correction_rate", labels.HEADLINES["correction_rate"]),
 }
+SHOWN = ("new_requests", "granted", "refused", "unable", "not_processed", "refusal_rate", "reviews", "lawsuits",
+         "correction_rate", "checks_failed")
 CSV_COLUMNS = ["rank", "agency", "agency_key", "level", "year", "new_requests", "granted", "refused", "unable",
                "not_processed", "total_processed", "refusal_rate", "reviews", "lawsuits", "corrected",
                "correction_rate", "checks_failed", "report_id", "url"]
@@ -46,6 +48,7 @@ def place_data(conn: sqlite3.Connection, place: Place, year: int | None = None, 
         [lo, hi, year])
     for i, r in enumerate(ranked, 1):
         r["rank"] = i
+        r["show"] = display.shown(r, SHOWN)
     missing = rows(conn, f"""
         select r.agency_key, max(r.agency) as agency, min(r.year) as first_year, max(r.year) as last_year,
                count(*) as reports

@@ -22,7 +22,7 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from archive import search as search_mod
-from archive.datasette import changes, labels
+from archive.datasette import changes, display, labels
 from archive.datasette.places import place_for_code
 from archive.datasette.urls import agency_url, place_url, report_agency_url
 from archive.warc import read_response
@@ -108,14 +108,6 @@ def _table_label(template: str | None, table: str) -> str:
     return next((t["label"] for t in tpl["tables"] if t["table"] == table), EXTRA_LABELS.get(table, table))
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def statistics_tables(template: str | None, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The report's cells as grids: schema rows/columns first, anything else the parser found after."""
     out = []
@@ -134,7 +126,7 @@ def statistics_tables(template: str | None, cells: list[dict[str, Any]]) -> list
             cells_row = []
             for ck, _ in cols:
                 c = by_key.get((rk, ck))
-                cells_row.append(None if c is None else {"value": _fmt(c["value"]), "raw": c.get("raw_text") or "",
+                cells_row.append(None if c is None else {"value": display.num(c["value"]), "raw": c.get("raw_text") or "",
                                                           "page": c.get("page")})
             if any(x is not None for x in cells_row):
                 grid.append({"key": rk, "label": rlabel, "cells": cells_row})
