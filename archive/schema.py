@@ -184,6 +184,11 @@ INDEXES: list[tuple[str, tuple[str, ...], bool]] = [
     ("statistics_fingerprints", ("report_id",), False),
     ("statistics_fingerprints", ("shared", "nonzero_cells"), False),
     ("checks", ("check_name", "passed"), False),  # archive-wide findings (continuity mismatches)
+    # the agency, place and feed pages (archive/datasette/agency.py, place.py, feeds.py)
+    ("agency_aliases", ("agency_key",), False),
+    ("reports", ("region_code", "year"), False),
+    ("report_versions", ("created_at",), False),
+    ("captures", ("document_id",), False),
 ]
 
 

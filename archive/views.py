@@ -31,6 +31,9 @@ def _prefix(prefix: str) -> str:
     return f">= '{prefix}' AND s.row_key < '{prefix[:-1]}`'"
 
 
+_REVIEW_ROWS = "'review', 'litigation_direct', 'litigation_after_review'"
+
+
 def _prose(key: str) -> str:
     return (f"(SELECT s.value FROM statistics s WHERE s.report_id = r.id AND s.table_name = 'prose' "
             f"AND s.row_key = '{key}' AND s.col_key = 'value')")
@@ -128,6 +131,23 @@ WITH RECURSIVE
 SELECT a.agency, a.province, a.level, y.year AS missing_year, a.first_year
 FROM years y JOIN agencies a ON a.agency_key = y.agency_key
 WHERE NOT EXISTS (SELECT 1 FROM reports r WHERE r.agency_key = y.agency_key AND r.year = y.year)""",
+    # the rates journalists rank agencies by, per report: 不予公开率 = refused / total processed,
+    # 纠错率 = 结果纠正 / decided (total − 尚未审结) over 行政复议 and both 行政诉讼 rows. Index
+    # lookups per report like report_summary, so a place's or an agency's rows stay cheap.
+    "report_rates": f"""
+SELECT t.*,
+  CASE WHEN t.total_processed > 0 THEN ROUND(1.0 * t.refused / t.total_processed, 4) END AS refusal_rate,
+  CASE WHEN t.decided > 0 THEN ROUND(1.0 * t.corrected / t.decided, 4) END AS correction_rate
+FROM (SELECT r.id AS report_id,
+  {_cell('requests', _prefix('denied_'))} AS refused,
+  {_cell('requests', "= 'total_processed'")} AS total_processed,
+  (SELECT SUM(s.value) FROM statistics s WHERE s.report_id = r.id AND s.table_name = 'review'
+     AND s.row_key IN ({_REVIEW_ROWS}) AND s.col_key = 'corrected') AS corrected,
+  (SELECT SUM(CASE WHEN s.col_key = 'total' THEN s.value END)
+       - COALESCE(SUM(CASE WHEN s.col_key = 'pending' THEN s.value END), 0) FROM statistics s
+     WHERE s.report_id = r.id AND s.table_name = 'review' AND s.row_key IN ({_REVIEW_ROWS})
+       AND s.col_key IN ('total', 'pending')) AS decided
+  FROM reports r) t""",
     # every version's cells and checks: the current ones plus the superseded ones
     "statistics_all_versions": """
  SELECT * FROM statistics UNION ALL SELECT * FROM statistics_history""",

@@ -106,7 +106,7 @@ class ArchiveBuilder:
 
     # -- statistics ---------------------------------------------------------------------
     def statistics(self, template: str, *, unbalanced: bool = False, refusals: dict[str, int] | None = None,
-                   lawsuits: int | None = None) -> list[dict[str, Any]]:
+                   lawsuits: int | None = None, corrected: int | None = None) -> list[dict[str, Any]]:
         """Cells for the three tables that pass every check (or fail requests_outcomes_sum)."""
         rng, cells = self.rng, []
         active = ACTIVE_2021 if template == "2021" else ACTIVE_2019
@@ -138,6 +138,8 @@ class ArchiveBuilder:
             vals = {c: rng.randint(0, 4) for c in REVIEW_COLUMNS}
             if r == "litigation_direct" and lawsuits is not None:
                 vals = {"upheld": lawsuits, "corrected": 0, "other": 0, "pending": 0}
+            if r == "review" and corrected is not None:
+                vals["corrected"] = corrected
             for c in REVIEW_COLUMNS:
                 cells.append(("review", r, c, vals[c]))
             cells.append(("review", r, "total", sum(vals.values())))
@@ -180,16 +182,27 @@ class ArchiveBuilder:
                    title: str | None = None, docs: list[DocSpec] | None = None, extra_text: str = "",
                    unbalanced: bool = False, refusals: dict[str, int] | None = None,
                    lawsuits: int | None = None, versions: int = 1, site_id: str = "fixture-site",
-                   with_statistics: bool | None = None) -> int:
+                   with_statistics: bool | None = None, agency_key: str | None = None,
+                   region_code: str | None = None, revision: dict[tuple[str, str, str], Any] | None = None,
+                   corrected: int | None = None, version_created_at: str | None = None) -> int:
+        """One report. `agency_key` joins reports printed under another name (an alias row is kept);
+        `region_code` defaults to the division of province/city/county; `revision` {(table, row, col):
+        old value} makes a second version whose changes_json is what archive/store.py writes;
+        `corrected` sets 行政复议 结果纠正."""
         db = self.db
         title = title or f"{agency}{year}年政府信息公开工作年度报告"
         with_statistics = template in ("2019", "2021") if with_statistics is None else with_statistics
-        cells = self.statistics(template, unbalanced=unbalanced, refusals=refusals, lawsuits=lawsuits) \
-            if with_statistics else []
-        agency_key = hashlib.sha1(agency.encode()).hexdigest()[:12]
+        cells = self.statistics(template, unbalanced=unbalanced, refusals=refusals, lawsuits=lawsuits,
+                                corrected=corrected) if with_statistics else []
+        agency_key = agency_key or hashlib.sha1(agency.encode()).hexdigest()[:12]
+        db["agency_aliases"].insert({"alias": agency, "agency_key": agency_key, "site_id": site_id,
+                                     "first_seen_at": f"{year + 1}-02-01T02:00:00Z"}, ignore=True)
+        if region_code is None and (province or city or county):
+            region_code = _region_code(province, city, county)
+        versions = 2 if revision else versions
         rid = db["reports"].insert({
             "agency": agency, "agency_key": agency_key, "year": year, "title": title, "template": template,
-            "level": level, "province": province, "city": city, "county": county,
+            "level": level, "province": province, "city": city, "county": county, "region_code": region_code,
             "is_aggregate": 0, "published": f"{year + 1}-01-20", "site_id": site_id,
             "first_seen_at": f"{year + 1}-02-01T02:00:00Z", "last_seen_at": "2024-03-01T02:00:00Z",
             "current_version": versions, "run_id": self._run_id,
@@ -222,10 +235,17 @@ class ArchiveBuilder:
                                    "warc_offset": offset, "warc_record_id": record_id, "site_id": site_id,
                                    "run_id": self._run_id})
         for v in range(1, versions + 1):
-            changes = [] if v == 1 else [{"table": "requests", "row": "granted", "col": "total",
-                                          "old": v, "new": v + 3}]
+            changes: Any = [] if v == 1 else [{"table": "requests", "row": "granted", "col": "total",
+                                               "old": v, "new": v + 3}]
+            if revision and v == 2:
+                new_values = {(c["table_name"], c["row_key"], c["col_key"]): c["value"] for c in cells}
+                changed = [{"table": t, "row": r, "col": c, "old": old, "new": new_values.get((t, r, c))}
+                           for (t, r, c), old in revision.items()]
+                changes = {"documents_added": doc_ids[-1:], "documents_removed": [], "cells_changed": changed,
+                           "cells_changed_count": len(changed), "text": []}
+            created = version_created_at if (version_created_at and v == versions) else f"{2023 + v}-03-01T02:00:00Z"
             db["report_versions"].insert({
-                "report_id": rid, "version": v, "created_at": f"{2023 + v}-03-01T02:00:00Z", "run_id": self._run_id,
+                "report_id": rid, "version": v, "created_at": created, "run_id": self._run_id,
                 "content_sha256": hashlib.sha256(f"{rid}-{v}".encode()).hexdigest(),
                 "document_ids_json": json.dumps(doc_ids), "changes_json": json.dumps(changes, ensure_ascii=False),
                 "is_current": int(v == versions), "parser": "fixture", "extractor": "fixture"})
@@ -286,6 +306,54 @@ def build_sample_archive(tmp_path: str | Path, *, index: bool = True) -> Built:
     if index:
         from archive.search import refresh_index
         refresh_index(b.db)
+    b.db.conn.close()
+    return built
+
+
+def _region_code(province: str | None, city: str | None, county: str | None) -> str | None:
+    """The division code of the most specific of the names, as parsers/report/metadata.py sets it."""
+    from parsers.report import regions
+    chain = regions.find_regions("".join(n for n in (province, city, county) if n))
+    return chain[-1][0].code if chain and len(chain[-1]) == 1 else None
+
+
+# A city of several counties, agencies that changed their name, a year not published, a revision,
+# and a second province: what the agency, place and feed pages have to show.
+JOURNALIST_AGENCIES = [
+    # label, agency, key, level, city, county, years
+    ("qinghe_gov", "清河县人民政府", "清河县", "county", "邢台市", "清河县", range(2019, 2024)),
+    ("liulin", "清河县柳林镇人民政府", "清河县柳林镇", "town", "邢台市", "清河县", range(2019, 2024)),
+    ("weixian_edu", "威县教育局", "威县教育局", "department", "邢台市", "威县", range(2019, 2023)),
+    ("linxi_police", "临西县公安局", "临西县公安局", "department", "邢台市", "临西县", (2020, 2021, 2023)),
+    ("xingtai_eco", "邢台市生态环境局", "邢台市生态环境局", "department", "邢台市", None, range(2020, 2024)),
+    ("sjz_hr", "石家庄市人力资源和社会保障局", "石家庄市人力资源和社会保障局", "department", "石家庄市", None,
+     range(2021, 2024)),
+]
+
+
+def build_journalist_archive(tmp_path: str | Path) -> Built:
+    """Several agencies over 2019–2023 in 河北省 (邢台市's counties, 石家庄市), for the agency and
+    place pages: 柳林镇 printed its 2020 report under its short name, 临西县公安局 has no 2022
+    report and 威县教育局 none for 2023, 清河县人民政府's 2022 report was revised (two cells)."""
+    tmp_path = Path(tmp_path)
+    b = ArchiveBuilder(tmp_path / "journalist.db", seed=13)
+    built = Built(b.db_path, b.warc_dir)
+    for label, agency, key, level, city, county, years in JOURNALIST_AGENCIES:
+        for year in years:
+            name = "柳林镇人民政府" if (label == "liulin" and year == 2020) else agency
+            kwargs: dict[str, Any] = {}
+            if label == "qinghe_gov" and year == 2022:
+                kwargs["revision"] = {("requests", "new", "total"): 3, ("review", "review", "corrected"): 0}
+                kwargs["version_created_at"] = "2024-05-20T02:00:00Z"
+            if label == "qinghe_gov":
+                kwargs["lawsuits"] = 14 + year - 2019  # direct ones; with those after review, the most
+                kwargs["corrected"] = 1 + year % 2
+            built.report_ids[f"{label}_{year}"] = b.add_report(
+                agency=name, agency_key=key, year=year, province="河北省", city=city, county=county, level=level,
+                template="2019" if year == 2019 else "2021",
+                refusals={"denied_third_party": year - 2017, "unable_not_held": 2 * (year - 2018)}, **kwargs)
+    from archive.search import refresh_index
+    refresh_index(b.db)
     b.db.conn.close()
     return built
 

@@ -4,16 +4,15 @@ Screenshots go to tests/_artifacts/ (gitignored); their paths are printed (pytes
 """
 from __future__ import annotations
 
-import io
+import re
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from archive import search
 from archive.schema import open_db
-from tests.archive_builder import build_sample_archive
+from tests.archive_builder import build_journalist_archive, build_sample_archive
 from tests.test_serve import Server
 
 ARTIFACTS = Path(__file__).resolve().parent / "_artifacts"
@@ -100,38 +99,95 @@ def test_datasette_search_box_and_facets(page, server, built):
     expect(page.locator('table[data-table="requests"]')).to_be_visible()
 
 
-def test_chart_renders(page, server):
-    page.goto(server.base + "/archive/requests_per_year_for_region?province=河北"
-              "#g.mark=line&g.x_column=year&g.x_type=ordinal&g.y_column=value&g.y_type=quantitative"
-              "&g.color_column=measure")
-    # datasette-vega draws with JavaScript into a canvas or svg
-    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
-    expect(chart).to_be_visible(timeout=20000)
-    page.wait_for_timeout(500)  # vega draws after the data request returns
-    shot(page, "06-chart-hebei")
-    # not an empty frame: the five series are drawn in their own colours, and it is legible
-    box = chart.bounding_box()
-    assert box["width"] >= 150 and box["height"] >= 150, box
-    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
-    saturated = {c for n, c in image.getcolors(1 << 20) if n >= 10 and max(c) - min(c) > 60}
-    assert len(saturated) >= 5, saturated
-    assert page.js_errors == []
+@pytest.fixture(scope="module")
+def journalist(tmp_path_factory):
+    built = build_journalist_archive(tmp_path_factory.mktemp("journalist"))
+    s = Server(built.db_path)
+    s.built = built
+    yield s
+    s.stop()
 
 
-def test_refusals_chart_renders(page, server):
-    page.goto(server.base + "/archive/refusal_totals?province=&year="
-              "#g.mark=bar&g.x_column=reason&g.x_type=nominal&g.y_column=requests&g.y_type=quantitative"
-              "&g.color_column=kind")
-    chart = page.locator(".vega-embed canvas, .vega-embed svg").first
-    expect(chart).to_be_visible(timeout=20000)
-    page.wait_for_timeout(500)
-    shot(page, "07-chart-refusals")
-    box = chart.bounding_box()
-    assert box["width"] >= 150 and box["height"] >= 150, box
-    image = Image.open(io.BytesIO(chart.screenshot())).convert("RGB")
-    saturated = {c for n, c in image.getcolors(1 << 20) if n >= 10 and max(c) - min(c) > 60}
-    assert len(saturated) >= 2, saturated  # bars in the colours of at least two kinds
-    assert page.js_errors == []
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MARKS = "g.mark-line path, g.mark-rect path, g.mark-symbol path, g.mark-bar path"
+
+
+def assert_chart_drawn(page, container: str, name: str) -> Path:
+    """The chart drew without a click: an SVG with marks, every text of it Chinese or a number."""
+    el = page.locator(container)
+    expect(el.locator("svg").first).to_be_visible(timeout=20000)
+    page.wait_for_timeout(300)  # vega's transitions
+    marks = el.locator(MARKS)
+    assert marks.count() >= 2, f"{container}: {marks.count()} marks"
+    assert any(len(d or "") > 10 for d in marks.evaluate_all("els => els.map(e => e.getAttribute('d'))"))
+    texts = [t.strip() for t in el.locator("svg text").all_text_contents() if t.strip()]
+    assert any(CJK.search(t) for t in texts), texts
+    keys = [t for t in texts if re.fullmatch(r"[a-z][a-z_]+", t)]
+    assert not keys, f"{container} shows keys instead of labels: {keys}"
+    path = ARTIFACTS / f"{name}.png"
+    el.screenshot(path=str(path))
+    print(f"screenshot: {path}")
+    return path
+
+
+def _watch_requests(page, base: str) -> list[str]:
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
+    return outside
+
+
+def test_agency_page_draws_its_charts_on_load(page, journalist):
+    outside = _watch_requests(page, journalist.base)
+    page.goto(journalist.base + "/-/nianbao/agency/" + "清河县")
+    expect(page.locator("h1#agency-name")).to_have_text("清河县人民政府")
+    expect(page.locator("#agency-years tbody tr")).to_have_count(5)
+    for name in ("requests", "reasons", "reviews"):
+        assert_chart_drawn(page, f"#chart-{name}", f"10-agency-chart-{name}")
+    legend = " ".join(page.locator("#chart-requests svg text").all_text_contents())
+    assert "本年新收申请" in legend and "不予公开" in legend and "无法提供" in legend
+    assert "本机关不掌握相关政府信息" in " ".join(page.locator("#chart-reasons svg text").all_text_contents())
+    assert "纠错率" in " ".join(page.locator("#chart-reviews svg text").all_text_contents())
+    shot(page, "10-agency-page")
+    # from the agency page to its place and back to an agency
+    page.locator("a.nb-place-link", has_text="邢台市").first.click()
+    expect(page.locator("h1#place-name")).to_have_text("河北省邢台市")
+    assert outside == [] and page.js_errors == []
+
+
+def test_place_page_ranks_and_draws_on_load(page, journalist):
+    outside = _watch_requests(page, journalist.base)
+    page.goto(journalist.base + "/-/nianbao/place/邢台市?year=2022")
+    expect(page.locator("#place-ranking tbody tr")).to_have_count(4)
+    expect(page.locator("#place-missing")).to_contain_text("临西县公安局")
+    for name in ("ranking", "refusal"):
+        assert_chart_drawn(page, f"#chart-{name}", f"11-place-chart-{name}")
+    shot(page, "11-place-page")
+    page.locator("a.nb-sort[data-sort=lawsuits]").click()
+    expect(page.locator("#place-ranking tbody tr").first).to_contain_text("清河县人民政府")
+    page.locator("#place-ranking a.nb-agency-link").first.click()
+    expect(page.locator("h1#agency-name")).to_have_text("清河县人民政府")
+    assert outside == [] and page.js_errors == []
+
+
+def test_dashboard_charts_draw_on_load(page, journalist):
+    outside = _watch_requests(page, journalist.base)
+    page.goto(journalist.base + "/-/dashboards/nianbao?province=河北&year=2022")
+    for name in ("requests", "reasons", "lawsuits"):
+        assert_chart_drawn(page, f"#chart-{name}", f"12-dashboard-chart-{name}")
+    shot(page, "12-dashboard")
+    assert outside == [] and page.js_errors == []
+
+
+def test_report_page_version_history(page, journalist):
+    rid = journalist.built.report_ids["qinghe_gov_2022"]
+    page.goto(journalist.base + f"/-/nianbao/report/{rid}")
+    changes = page.locator('.nb-revision[data-version="2"] table.nb-changes')
+    expect(changes).to_contain_text("本年新收政府信息公开申请数量")
+    expect(changes.locator("td.nb-old").first).to_have_text("3")
+    page.locator("#versions").scroll_into_view_if_needed()
+    shot(page, "13-report-versions")
+    page.locator("#agency-link").click()
+    expect(page.locator("h1#agency-name")).to_have_text("清河县人民政府")
 
 
 class _db:

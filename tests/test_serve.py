@@ -180,7 +180,7 @@ def test_canned_queries(server, built, db):
     assert [v["version"] for v in history] == [1, 2] and history[-1]["is_current"] == 1
 
     series = rows(server, "/archive/requests_per_year_for_region.json", province="河北")
-    new = {r["year"]: r["value"] for r in series if r["measure"] == "new requests"}
+    new = {r["year"]: r["value"] for r in series if r["measure"] == "本年新收申请"}
     assert set(new) == {2020, 2021, 2022}
     assert new[2021] == db.execute("select value from statistics where report_id = ? and row_key = 'new' "
                                    "and col_key = 'total'", [ids["liulin_2021"]]).fetchone()[0]
@@ -290,7 +290,7 @@ def test_csv_downloads(server, built, db):
     cells = csv_rows("/archive/statistics.csv", report_id=str(rid))
     assert len(cells) == db.execute("select count(*) from statistics where report_id = ?", [rid]).fetchone()[0]
     series = csv_rows("/archive/requests_per_year_for_region.csv", province="河北")
-    assert {r["measure"] for r in series} >= {"new requests", "refused (denied)"}
+    assert {r["measure"] for r in series} >= {"本年新收申请", "不予公开"}
     # the report page links to its cells' CSV
     html = server.get(f"/-/nianbao/report/{rid}")[2].decode()
     assert f'/archive/statistics.csv?report_id={rid}' in html

@@ -22,6 +22,9 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from archive import search as search_mod
+from archive.datasette import changes, display, labels
+from archive.datasette.places import place_for_code
+from archive.datasette.urls import agency_url, place_url, report_agency_url
 from archive.warc import read_response
 from parsers.report import schema_keys
 
@@ -43,6 +46,13 @@ def prepare_connection(conn):
     conn.create_function("nianbao_match", 1, _escape_fts)
     conn.create_function("nianbao_bigrams", 1, lambda q: search_mod.table_expressions(q)[0])
     conn.create_function("nianbao_chars", 1, lambda q: search_mod.table_expressions(q)[1])
+    # Chinese labels for SQL that people read (canned queries, dashboards): archive/datasette/labels.py
+    conn.create_function("nianbao_headline", 1, lambda col: labels.HEADLINES.get(col, col), deterministic=True)
+    conn.create_function("nianbao_row_label", 2, lambda t, r: labels.short_row_label(t, r) if t and r else r,
+                         deterministic=True)
+    conn.create_function("nianbao_cell_label", 3, lambda t, r, c: labels.cell_label(t, r, c) if t and r and c else r,
+                         deterministic=True)
+    conn.create_function("nianbao_check_label", 1, lambda n: labels.check_label(n) if n else n, deterministic=True)
 
 
 # the reports, as `report id` column, searched by the box on their datasette pages
@@ -98,14 +108,6 @@ def _table_label(template: str | None, table: str) -> str:
     return next((t["label"] for t in tpl["tables"] if t["table"] == table), EXTRA_LABELS.get(table, table))
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def statistics_tables(template: str | None, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The report's cells as grids: schema rows/columns first, anything else the parser found after."""
     out = []
@@ -124,7 +126,7 @@ def statistics_tables(template: str | None, cells: list[dict[str, Any]]) -> list
             cells_row = []
             for ck, _ in cols:
                 c = by_key.get((rk, ck))
-                cells_row.append(None if c is None else {"value": _fmt(c["value"]), "raw": c.get("raw_text") or "",
+                cells_row.append(None if c is None else {"value": display.num(c["value"]), "raw": c.get("raw_text") or "",
                                                           "page": c.get("page")})
             if any(x is not None for x in cells_row):
                 grid.append({"key": rk, "label": rlabel, "cells": cells_row})
@@ -157,12 +159,15 @@ async def report_page(datasette, request):
     captures = await _rows(db, "select c.id, c.document_id, c.url, c.fetched_at, c.http_status, c.warc_file "
                                "from captures c join documents d on d.id = c.document_id where d.report_id = ? "
                                "order by c.fetched_at desc, c.id desc", [report_id])
-    versions = await _rows(db, "select version, created_at, is_current, changes_json from report_versions "
-                               "where report_id = ? order by version", [report_id])
+    versions = await db.execute_fn(lambda conn: changes.revisions(conn, [report_id], with_first=True))
+    place = place_for_code(report.get("region_code"))
     html = await datasette.render_template("nianbao_report.html", {
         "report": report, "summary": summary[0], "tables": statistics_tables(report.get("template"), cells),
         "checks": checks, "documents": documents, "captures": captures, "versions": versions,
         "database": db.name, "failed": [c for c in checks if c["passed"] == 0],
+        "headlines": labels.HEADLINES, "check_label": labels.check_label, "levels": labels.LEVELS,
+        "agency_url": agency_url(report["agency_key"]) if report.get("agency_key") else report_agency_url(report_id),
+        "places": place.chain if place else [], "place_url": place_url,
     }, request=request)
     return Response.html(html)
 
