@@ -162,9 +162,13 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
             rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
             continue
         for region in table.regions:
-            region.text = cell_text(buckets.get(id(region), []))
+            bucket = buckets.get(id(region), [])
+            region.text = cell_text(bucket)
             if cleanup is not None:
+                from .ocr import cell_doubt
+
                 region.text = cleanup(region.text)
+                region.confidence, region.flags = cell_doubt([g.conf for g in bucket if g.conf is not None])
         kept.append(table)
     info.tables = [t for t in kept if any(r.text for r in t.regions)]
     info.lines = glyphs_to_lines(rest)
@@ -290,7 +294,7 @@ def _pdfminer_document(data: bytes, *, ocr: bool, why: str, partial: bool = Fals
     return _finish(doc, pages, data, ocr=False)
 
 
-def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> Document:
+def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool, ocr_run=None) -> Document:
     """Tables and lines of the laid-out pages, OCR of the scanned ones, then blocks in reading order."""
     if not pages:
         doc.error = "PDF has no pages"
@@ -308,7 +312,8 @@ def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> 
     if scans and ocr:
         from .ocr import clean_ocr_cell, ocr_pages
 
-        result = ocr_pages(data, [p.index for p in scans])
+        # `ocr_run` reads pages that are not a PDF's (the images of a 图片版 report, `image`).
+        result = (ocr_run or (lambda indexes: ocr_pages(data, indexes)))([p.index for p in scans])
         for p in scans:
             glyphs, segments = result.pages.get(p.index, ([], []))
             p.kind = "table"  # OCR output goes through the same table builder as born-digital pages

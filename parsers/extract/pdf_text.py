@@ -20,6 +20,7 @@ class Glyph:
     x1: float
     y1: float
     text: str
+    conf: float | None = None  # OCR only: the word's confidence (0..1)
 
     @property
     def size(self) -> float:
