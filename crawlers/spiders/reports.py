@@ -26,6 +26,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from ..conventions import ListPage, ListRequest, ReportLink, anchor_text, walk
 from ..encoding import charset_from_content_type, decode_html
+from ..images import SiteImages
 from ..links import attachment_format, same_site
 from ..middlewares import META_WARC, classify_error
 from ..page_meta import content_disposition_filename, page_metadata
@@ -162,6 +163,18 @@ class ReportSpider(scrapy.Spider):
             meta = {"link_text": text or title, "parent_url": response.url, "list_url": response.meta.get("list_url"),
                     "year_hint": response.meta.get("year_hint"), "role": "attachment"}
             yield self._document_request(href, self.parse_document, meta)
+        yield from self._page_images(sel, response)
+
+    def _page_images(self, sel: Selector, response: Response) -> Iterator[Any]:
+        """A 图片版 report's page images, as attachments of the page (`crawlers.images`)."""
+        if not hasattr(self, "site_images"):
+            self.site_images = SiteImages()
+        for img in self.site_images.select(sel, response.url):
+            if self.allowed(img.url):
+                meta = {"link_text": img.alt or None, "parent_url": response.url, "role": "attachment",
+                        "list_url": response.meta.get("list_url"), "year_hint": response.meta.get("year_hint"),
+                        "image_order": img.order}
+                yield self._document_request(img.url, self.parse_document, meta)
 
     def parse_document(self, response: Response) -> Iterator[Any]:
         members = self.known_members.get(response.url, [])

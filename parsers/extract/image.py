@@ -15,6 +15,7 @@ Decoding is bounded, so a hostile or broken file costs little and is recorded wi
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterator
 
 import numpy as np
@@ -70,7 +71,9 @@ def image_pages(data: bytes, *, max_pages: int = MAX_OCR_PAGES) -> tuple[int, It
     """(number of frames, the frames as pages) of an image file; frames are decoded one at a time.
     Raises ImageRejected for a file that cannot be read or is too large."""
     try:
-        im = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():  # the size is checked below, with a reason of our own
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         raise ImageRejected(f"unreadable image: {exc}") from None
     n = int(getattr(im, "n_frames", 1) or 1)

@@ -389,7 +389,7 @@ def cell_doubt(confidences: list[float]) -> tuple[float | None, list[str]]:
 
 LABELS_ENV, DIGITS_ENV = "NIANBAO_OCR_LABELS", "NIANBAO_OCR_DIGITS"
 ENGINES = ("tesseract", "rapidocr")
-DEFAULT_ENGINES = {"labels": "tesseract", "digits": "tesseract"}  # chosen by measurement: see README
+DEFAULT_ENGINES = {"labels": "rapidocr", "digits": "tesseract"}  # chosen by measurement: README "Scanned reports"
 
 
 def engines() -> dict[str, str]:

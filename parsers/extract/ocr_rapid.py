@@ -78,15 +78,23 @@ def cell_lines(image: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[
 
 
 def read_cells(image: np.ndarray, boxes: list[tuple[int, int, int, int]], which: list[int]) -> dict[int, list[Word]]:
-    """Words (one per text line, confidence 0..100) of the cells `which`, in page pixels."""
+    """Words (one per cell, confidence 0..100) of the cells `which`, in page pixels."""
     crops, owners = [], []
     for i in which:
-        for top, bottom, left, right in cell_lines(image, boxes[i]):
-            t, b = max(top - LINE_PAD, 0), min(bottom + LINE_PAD, image.shape[0])
-            l, r = max(left - LINE_PAD, 0), min(right + LINE_PAD, image.shape[1])
-            crop = image[t:b, l:r]
-            crops.append(np.dstack([crop, crop, crop]))
-            owners.append((i, (left, top, right - left, bottom - top)))
+        lines = cell_lines(image, boxes[i])
+        if not lines:
+            continue
+        # A wrapped label's lines side by side, in order: one recognition per cell, not per line.
+        height = max(b - t for t, b, _l, _r in lines) + 2 * LINE_PAD
+        parts = []
+        for top, bottom, left, right in lines:
+            piece = np.full((height, right - left + 2 * LINE_PAD), 255, np.uint8)
+            piece[LINE_PAD:LINE_PAD + bottom - top, LINE_PAD:LINE_PAD + right - left] = image[top:bottom, left:right]
+            parts.append(piece)
+        crop = np.hstack(parts)
+        crops.append(np.dstack([crop, crop, crop]))
+        t0, _b0, l0, _r0 = lines[0]
+        owners.append((i, (l0, t0, max(r for *_x, r in lines) - l0, lines[-1][1] - t0)))
     out: dict[int, list[Word]] = {}
     if not crops:
         return out

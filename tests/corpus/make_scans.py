@@ -219,11 +219,17 @@ def jpeg(page: np.ndarray, quality: int) -> np.ndarray:
 
 
 def _table_corner(page: np.ndarray) -> tuple[int, int] | None:
-    from parsers.extract.scan_prep import frame_quad
-
+    """Top-right corner of the page's largest ruled table (independent of the code under test)."""
     gray = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
-    quad = frame_quad(((gray < 160) * 255).astype(np.uint8))
-    return None if quad is None else (int(quad[1][0]), int(quad[1][1]))  # top-right corner
+    rules = _rule_mask(gray).astype(np.uint8)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(rules, np.ones((5, 5), np.uint8)))
+    if n < 2:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    x, y, w, h, _area = stats[k]
+    if w < gray.shape[1] // 3 or h < 100:
+        return None
+    return int(x + w), int(y)
 
 
 def degrade(pages: list[np.ndarray], cls: str, rng: np.random.Generator, dpi: int) -> list[np.ndarray]:
