@@ -72,6 +72,10 @@ def evaluate(names: list[str] | None = None, labels: str | None = None, digits: 
         if value:
             os.environ[env] = value
     started = time.perf_counter()
+    from parsers.extract import ocr, ocr_rapid
+
+    if "rapidocr" in ocr.engines().values():
+        ocr_rapid._recogniser()  # the model loads once per process (≈2 CPU s): not a per-page cost
     rows = [score_fixture(n) for n in (names or list(FIXTURES))]
     by_class: dict[str, dict] = defaultdict(lambda: {"cells": 0, "exact": 0, "silent_wrong": 0, "cpu_s": 0.0,
                                                      "pages": 0, "fixtures": 0, "metadata_ok": 0})

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import struct
+import sys
 import zlib
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -14,6 +16,8 @@ from benchmarks.memory import PeakRss
 from crawlers.images import SiteImages, report_images
 from parsers.extract import extract
 from parsers.extract.formats import sniff_format
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
 
 
 def _png_header(width: int, height: int) -> bytes:
@@ -131,3 +135,47 @@ def test_an_image_on_many_report_pages_is_the_sites():
     kept = [[f.url.rsplit("/", 1)[1] for f in site.select(Selector(text=stamp.format(n=n)), "http://e.gov.cn/")]
             for n in range(4)]
     assert kept == [["stamp.jpg", "0.jpg"], ["stamp.jpg", "1.jpg"], ["2.jpg"], ["3.jpg"]]
+
+
+def test_harvest_keeps_a_picture_reports_pages_not_its_logo(prefect_harness, tmp_path):
+    """A 图片版 report on a loopback site: its content images are fetched into the WARC store and
+    archived as documents of the report (format 'other', detected jpeg, OCR'd); the logo is not."""
+    import sqlite_utils
+
+    from crawlers.sample_server import SampleSite
+    from flows.harvest import harvest
+    from make_scans import make_scan
+
+    scan = make_scan("seal_b")  # five JPEG pages of a 2019-template report, seals on them
+    root = tmp_path / "site"
+    (root / "gknb" / "img").mkdir(parents=True)
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    logo = np.full((80, 300, 3), 200, np.uint8)
+    (root / "gknb" / "img" / "logo.png").write_bytes(_encode(logo, "PNG"))
+    pages = scan.files[1:3]  # the two pages with the statistics tables
+    for name, data in pages:
+        (root / "gknb" / "img" / name).write_bytes(data)
+    imgs = "".join(f'<p><img src="img/{name}"></p>' for name, _d in pages)
+    title = f"{scan.truth['agency']}{scan.truth['year']}年政府信息公开工作年度报告"
+    (root / "gknb" / "r1.html").write_text(
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><div class="logo">'
+        f'<img src="img/logo.png"></div><h1>{title}</h1><div class="TRS_Editor">{imgs}</div></body></html>',
+        encoding="utf-8")
+    (root / "gknb" / "index.html").write_text(
+        f'<html><head><meta charset="utf-8"></head><body><ul><li><a href="r1.html">{title}</a></li></ul></body></html>',
+        encoding="utf-8")
+    db_path, warc = str(tmp_path / "p.db"), str(tmp_path / "p.warc")
+    with SampleSite(root) as site:
+        sites = tmp_path / "sites.yaml"
+        sites.write_text(f"sites:\n  - id: pics\n    start_urls: ['{site.url}/gknb/index.html']\n", encoding="utf-8")
+        harvest(str(sites), db_path, warc, delay=0.0)
+    db = sqlite_utils.Database(db_path)
+    docs = {d["url"].rsplit("/", 1)[1]: d for d in db.query("select * from documents")}
+    assert set(docs) == {"r1.html"} | {name for name, _d in pages}
+    for name, _d in pages:
+        d = docs[name]
+        assert (d["format"], d["detected_format"], d["ocr"]) == ("other", "jpeg", 1)
+        assert d["warc_record_id"] and d["report_id"] == docs["r1.html"]["report_id"]
+    assert not list(db.query("select url from fetch_log where url like '%logo.png'"))
+    values = list(db.query("select value from statistics where report_id = ?", [docs["r1.html"]["report_id"]]))
+    assert len(values) >= 50

@@ -290,6 +290,7 @@ class _PagePlan:
     words: list[Word]
     outside: tuple[np.ndarray, int, int] | None = None  # text outside the tables, and its offset
     prep: dict | None = None
+    first_page: bool = False
 
 
 def _plan_page(gray: np.ndarray, prep: dict | None = None) -> _PagePlan:
@@ -462,12 +463,34 @@ def _read_group(plans: list[_PagePlan], timeout: float) -> list[tuple[list[Glyph
             digits = second[id(p)].get(i, []) if i in is_numeric else None
             glyphs += [_glyph(w, scale, h, conf) for w, conf in decide_cell(first[id(p)].get(i, []), digits, box)]
         if p.outside is not None:
-            _img, dx, dy = p.outside
-            glyphs += [_glyph((l + dx, t + dy, ww, hh, text, c), scale, h)
-                       for l, t, ww, hh, text, c in outside_words.get(id(p), [])]
+            img, dx, dy = p.outside
+            words = outside_words.get(id(p), [])
+            if p.first_page and chosen["labels"] == "rapidocr":
+                words = _title_lines(img, words)
+            glyphs += [_glyph((l + dx, t + dy, ww, hh, text, c), scale, h) for l, t, ww, hh, text, c in words]
         confs = [g.conf for g in glyphs for _ in g.text if g.conf is not None]
         out.append((glyphs, p.segments, confs))
     return out
+
+
+TITLE_LINES = 3  # lines at the top of a document's first page read again by PP-OCR: title, agency, year
+
+
+def _title_lines(image: np.ndarray, words: list[Word]) -> list[Word]:
+    """The first lines of a first page (the title: agency and year) in PP-OCR's reading, which misreads
+    far fewer characters than Tesseract's (e.g. 赣州 read as 闽州); the other lines stay Tesseract's."""
+    from . import ocr_rapid
+
+    h, w = image.shape
+    lines = [ln for ln in ocr_rapid.cell_lines(image, (0, h, 0, w)) if ln[1] - ln[0] >= 16][:TITLE_LINES]
+    if not lines:
+        return words
+    read = ocr_rapid.read_cells(image, lines, list(range(len(lines))))
+    kept = [wd for wd in words if not any(top <= wd[1] + wd[3] / 2 < bottom for top, bottom, _l, _r in lines)]
+    for k, (top, bottom, _l, _r) in enumerate(lines):
+        if k not in read:  # PP-OCR found nothing: Tesseract's words of that line stay
+            kept += [wd for wd in words if top <= wd[1] + wd[3] / 2 < bottom]
+    return kept + [wd for k in sorted(read) for wd in read[k]]
 
 
 def _looks_numeric(words: list[Word]) -> bool:
@@ -521,7 +544,9 @@ def ocr_images(pages, *, steps: tuple[str, ...] | None = None, reject=None) -> O
         if why:
             result.rejected[page.index] = why
             continue
-        group.append((page.index, _plan_page(prepared.image, prepared.steps)))
+        plan = _plan_page(prepared.image, prepared.steps)
+        plan.first_page = page.index == 0
+        group.append((page.index, plan))
         if len(group) >= PAGES_PER_CALL:
             flush()
     flush()
