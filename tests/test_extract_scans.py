@@ -138,3 +138,21 @@ def test_image_pages_are_read_like_a_scanned_pdf():
     cells = [c for d in docs for t in d.tables for row in t.rows for c in row]
     assert all(c.confidence is not None for c in cells if c.text)
     assert "rapidocr" in docs[0].extractor or "tesseract" in docs[0].extractor
+
+
+def test_values_a_missing_rule_merged_are_split_by_column():
+    from parsers.extract.pdf_grid import Region, TablePart
+    from parsers.extract.pdf_text import Glyph
+
+    table = TablePart(page=1, bbox=(0, 0, 300, 40), col_edges=[0, 100, 200, 300], row_edges=[40, 20, 0],
+                      regions=[Region(0, 1, 0, 1), Region(0, 1, 1, 3), Region(1, 2, 0, 3)])
+    merged_numbers, merged_header = table.regions[1], table.regions[2]
+    buckets = {id(merged_numbers): [Glyph(120, 25, 140, 35, "12", 0.9), Glyph(230, 25, 240, 35, "5", 0.9)],
+               id(merged_header): [Glyph(120, 5, 180, 15, "申请人情况", 0.9)]}
+    from parsers.extract.ocr import split_unruled_cells
+
+    split_unruled_cells(table, buckets)
+    spans = sorted((r.r0, r.c0, r.c1) for r in table.regions)
+    assert spans == [(0, 0, 1), (0, 1, 2), (0, 2, 3), (1, 0, 3)]  # the header stays merged
+    assert [g.text for r in table.regions if (r.r0, r.c0) == (0, 2) for g in buckets[id(r)]] == ["5"]
+    assert table.locate(250, 30) is not None and table.locate(250, 30).c0 == 2

@@ -139,6 +139,7 @@ Word = tuple[int, int, int, int, str, float]  # left, top, width, height (pixels
 DIGITS_CONFIG = ("-c", "tessedit_char_whitelist=0123456789,.-")  # the digit-restricted reading of numeric cells
 SUSPECT_BELOW = 0.5  # a cell read with less confidence than this is flagged `suspect`
 DISAGREE_CONF = 0.3  # the confidence of a numeric cell whose two readings differ
+WORD_GAP = 14  # px between two words of a numeric cell that make them two numbers, not one
 
 
 def _tesseract(images: list[np.ndarray], timeout: float = TIMEOUT_S, lang: str = LANG,
@@ -369,6 +370,9 @@ def decide_cell(first: list[Word], digits: list[Word] | None, box: tuple[int, in
     if digits and _is_number(d_text):
         agree = _norm_digits(d_text) == _norm_digits(f_text)
         conf = min(w[5] for w in digits) / 100
+        ordered = sorted(digits, key=lambda w: w[0])
+        if any(b[0] - (a[0] + a[2]) > WORD_GAP for a, b in zip(ordered, ordered[1:])):
+            agree = False  # two numbers apart in one cell (a rule missing between them?): not one number
         return [(w, conf if agree else min(conf, DISAGREE_CONF)) for w in digits]
     if first:
         return [(w, min(w[5] / 100, DISAGREE_CONF)) for w in first]  # ink the digit reading made nothing of
@@ -378,6 +382,36 @@ def decide_cell(first: list[Word], digits: list[Word] | None, box: tuple[int, in
 
 def _norm_digits(text: str) -> str:
     return re.sub(r"[\s,，]", "", text)
+
+
+def split_unruled_cells(table, buckets: dict[int, list[Glyph]]) -> None:
+    """Cells that a missing rule merged across columns, split back where the text says so: a region
+    spanning columns whose words are all numbers, each inside one column, in two columns or more, is
+    one cell per column (column alignment of the values where the rule is gone). Genuinely merged
+    cells (headers, labels) hold text, or one number, and stay merged. `buckets`: glyphs per region id."""
+    from .pdf_grid import Region
+
+    out = []
+    for reg in table.regions:
+        words = buckets.get(id(reg), [])
+        slots: dict[int, list[Glyph]] = {}
+        for g in words if reg.c1 - reg.c0 >= 2 and len(words) >= 2 else []:
+            col = next((j for j in range(reg.c0, reg.c1)
+                        if table.col_edges[j] - 1 <= g.x0 and g.x1 <= table.col_edges[j + 1] + 1), None)
+            if col is None or not _is_number(g.text):
+                slots = {}
+                break
+            slots.setdefault(col, []).append(g)
+        if len(slots) < 2:
+            out.append(reg)
+            continue
+        for j in range(reg.c0, reg.c1):
+            part = Region(reg.r0, reg.r1, j, j + 1)
+            buckets[id(part)] = slots.get(j, [])
+            out.append(part)
+    if len(out) != len(table.regions):
+        table.regions = out
+        table._slots = None  # the point-to-region index is rebuilt on the next lookup
 
 
 def cell_doubt(confidences: list[float]) -> tuple[float | None, list[str]]:

@@ -161,6 +161,10 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
             # A frame around text (a box, a 1x1 "table"): its glyphs are ordinary text.
             rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
             continue
+        if cleanup is not None:
+            from .ocr import split_unruled_cells
+
+            split_unruled_cells(table, buckets)
         for region in table.regions:
             bucket = buckets.get(id(region), [])
             region.text = cell_text(bucket)
