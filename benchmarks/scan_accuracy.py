@@ -66,7 +66,8 @@ def score_fixture(name: str) -> dict:
             "errors": [d.error for d in docs if d.error]}
 
 
-def evaluate(names: list[str] | None = None, labels: str | None = None, digits: str | None = None) -> dict:
+def evaluate(names: list[str] | None = None, labels: str | None = None, digits: str | None = None,
+             jsonl: str | None = None) -> dict:
     """Figures over the fixtures `names` (default all), with the given engines (default: the code's)."""
     for env, value in (("NIANBAO_OCR_LABELS", labels), ("NIANBAO_OCR_DIGITS", digits)):
         if value:
@@ -76,7 +77,12 @@ def evaluate(names: list[str] | None = None, labels: str | None = None, digits: 
 
     if "rapidocr" in ocr.engines().values():
         ocr_rapid._recogniser()  # the model loads once per process (≈2 CPU s): not a per-page cost
-    rows = [score_fixture(n) for n in (names or list(FIXTURES))]
+    rows = []
+    for n in names or list(FIXTURES):
+        rows.append(score_fixture(n))
+        if jsonl:  # each fixture's row as soon as it is done: a long run on a busy machine keeps its partial figures
+            with open(jsonl, "a", encoding="utf-8") as fh:
+                fh.write(json.dumps(rows[-1], ensure_ascii=False) + "\n")
     by_class: dict[str, dict] = defaultdict(lambda: {"cells": 0, "exact": 0, "silent_wrong": 0, "cpu_s": 0.0,
                                                      "pages": 0, "fixtures": 0, "metadata_ok": 0})
     for r in rows:
@@ -120,9 +126,11 @@ def main() -> None:
     ap.add_argument("--digits", choices=("tesseract", "rapidocr"))
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--show-misses", action="store_true")
+    ap.add_argument("--names", help="comma-separated fixture names, in this order")
+    ap.add_argument("--jsonl", help="append each fixture's result to this file as it is done")
     args = ap.parse_args()
-    names = [n for n in FIXTURES if not args.only or args.only in n]
-    res = evaluate(names, args.labels, args.digits)
+    names = args.names.split(",") if args.names else [n for n in FIXTURES if not args.only or args.only in n]
+    res = evaluate(names, args.labels, args.digits, args.jsonl)
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return
