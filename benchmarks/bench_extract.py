@@ -2,6 +2,7 @@
 
     python benchmarks/bench_extract.py            # all formats, pdfplumber alongside if installed
     python benchmarks/bench_extract.py --only pdf
+    python benchmarks/bench_extract.py --scans    # degraded scans only, per class and per OCR engine
 
 Each format runs in its own child process, so the peak RSS printed is that
 format's own (self = the Python process; children = soffice/tesseract).
@@ -191,7 +192,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="run groups whose name contains this")
     parser.add_argument("--child", nargs=2, metavar=("GROUP", "ENGINE"), help=argparse.SUPPRESS)
+    parser.add_argument("--scans", action="store_true",
+                        help="only the degraded scans (tests/corpus/make_scans.py): accuracy and cpu s/page per "
+                             "degradation class, for each OCR engine per role (labels, digits)")
+    parser.add_argument("--engines", default="rapidocr/tesseract,tesseract/tesseract,rapidocr/rapidocr",
+                        help="with --scans: LABELS/DIGITS engine pairs to compare (default %(default)s)")
+    parser.add_argument("--scan-only", help="with --scans: fixtures whose name contains this")
     args = parser.parse_args()
+    if args.scans:
+        _scans(args.engines, args.scan_only)
+        return
     if args.child:
         print(json.dumps(run_group(*args.child)))
         return
@@ -223,6 +233,17 @@ def main() -> None:
         print("(pip install pdfplumber to add its rows for comparison)")
     print(f"\n{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end: figures from a busy machine "
           "are low; cpu pages/s is the per-core figure the goals refer to.")
+
+
+def _scans(engine_pairs: str, only: str | None) -> None:
+    """Each engine pair in a child process of its own (the engines are chosen by environment)."""
+    for pair in engine_pairs.split(","):
+        labels, digits = pair.split("/")
+        cmd = [sys.executable, str(ROOT / "benchmarks" / "scan_accuracy.py"), "--labels", labels, "--digits", digits]
+        if only:
+            cmd += ["--only", only]
+        print(f"== labels: {labels}, digits: {digits}", flush=True)
+        subprocess.run(cmd, check=False)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,9 @@ class Cell:
     row_span: int = 1
     col_span: int = 1
     origin: tuple[int, int] | None = None  # (row, col) of the merged cell's top-left
+    # Set by OCR only: how sure the reading is (0..1) and why not ("suspect", "ink_without_digits"…).
+    confidence: float | None = None
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -65,7 +68,15 @@ class Document:
         return [b for b in self.blocks if b.kind == "table"]
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+        data = asdict(self)
+        for b in data["blocks"]:
+            for row in b.get("rows") or []:
+                for c in row:  # OCR's per-cell fields only where set: born-digital JSON stays as it was
+                    if c.get("confidence") is None:
+                        c.pop("confidence", None)
+                    if not c.get("flags"):
+                        c.pop("flags", None)
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> "Document":
@@ -81,6 +92,8 @@ class Document:
                             row_span=c.get("row_span", 1),
                             col_span=c.get("col_span", 1),
                             origin=tuple(c["origin"]) if c.get("origin") else None,
+                            confidence=c.get("confidence"),
+                            flags=list(c.get("flags") or []),
                         )
                         for c in row
                     ]

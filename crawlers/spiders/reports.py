@@ -30,6 +30,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 from ..conventions import ListPage, ListRequest, ReportLink, anchor_text, walk
 from ..encoding import charset_from_content_type, decode_html
+from ..images import SiteImages
 from ..links import attachment_format, same_site
 from ..middlewares import META_WARC, classify_error
 from ..page_meta import content_disposition_filename, page_metadata
@@ -82,6 +83,7 @@ class ReportSpider(scrapy.Spider):
         """`sites`: one {site, warc_path, events_path, known} per site of the shard."""
         super().__init__(**kwargs)
         self.crawls: dict[str, SiteCrawl] = {}
+        self._site_images: dict[str, SiteImages] = {}
         for job in sites:
             crawl = SiteCrawl(site=job["site"], recorder=CrawlRecorder(job["warc_path"], job["events_path"]),
                               known=job.get("known") or {}, warc_dir=_dirname(job["warc_path"]))
@@ -230,6 +232,19 @@ class ReportSpider(scrapy.Spider):
             meta = {"link_text": text or title, "parent_url": page.url, "list_url": meta_from.get("list_url"),
                     "year_hint": meta_from.get("year_hint"), "role": "attachment"}
             yield self._document_request(crawl, href, self.parse_document, meta)
+        yield from self._page_images(crawl, page, sel, meta_from)
+
+    def _page_images(self, crawl: SiteCrawl, page: Response, sel: Selector,
+                     meta_from: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """A 图片版 report's page images, as attachments of the page (`crawlers.images`); the
+        site's logos and icons, repeated over its pages, are left out per site."""
+        images = self._site_images.setdefault(crawl.id, SiteImages())
+        for img in images.select(sel, page.url):
+            if self.allowed(crawl, img.url):
+                meta = {"link_text": img.alt or None, "parent_url": page.url, "role": "attachment",
+                        "list_url": meta_from.get("list_url"), "year_hint": meta_from.get("year_hint"),
+                        "image_order": img.order}
+                yield self._document_request(crawl, img.url, self.parse_document, meta)
 
     def _archived_page(self, crawl: SiteCrawl, url: str) -> Response | None:
         """The page as its latest archived capture holds it, or None when there is none to read."""

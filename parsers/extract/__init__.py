@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping, Sequence
 
-from .formats import extension_format, sniff_format
+from .formats import IMAGE_FORMATS, extension_format, sniff_format
 from ..model import Document
 
 MAX_INPUT_BYTES = 200 * 1024 * 1024
@@ -58,7 +58,8 @@ def _extract(data: bytes, *, url: str, content_type: str | None, http_charset: s
     try:
         doc = _dispatch(data, fmt, url=url, http_charset=http_charset, converted=converted)
     except Exception as exc:  # a library choking on a malformed file is the file's fault, not ours
-        doc = Document(format=fmt, error=f"{fmt} extraction failed: {type(exc).__name__}: {exc}"[:500])
+        doc = Document(format="other" if fmt in IMAGE_FORMATS else fmt,
+                       error=f"{fmt} extraction failed: {type(exc).__name__}: {exc}"[:500])
     named = extension_format(url)
     if fmt == "html" and named is not None and doc.error is None:
         # An attachment link answered with a web page: an error, login or "file moved" page.
@@ -86,9 +87,13 @@ def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None, conv
         return extract_office(data, fmt, name=url, converted=converted)
     if fmt == "zip":
         return _extract_zip(data, url)
+    if fmt in IMAGE_FORMATS:
+        from .image import extract_image
+        return extract_image(data, fmt, name=url)
     named = extension_format(url)
     if named:
-        return Document(format=named, error=f"named .{named} but the bytes are not a {named.upper()} file "
+        return Document(format="other" if named in IMAGE_FORMATS else named,
+                        error=f"named .{named} but the bytes are not a {named.upper()} file "
                                             f"(starts with {data[:8]!r})")
     return Document(format=fmt, error=f"unsupported format (starts with {data[:8]!r})")
 

@@ -4,15 +4,30 @@ from __future__ import annotations
 import os
 from urllib.parse import urlparse
 
-FORMATS = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "et", "zip", "other")
+FORMATS = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "et", "zip", "jpeg", "png", "tiff", "other")
+# Page images (a 图片版 report's pages, an image attachment): archived as documents.format 'other',
+# the sniffed kind kept in detected_format.
+IMAGE_FORMATS = ("jpeg", "png", "tiff")
 ATTACHMENT_EXTENSIONS = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".wps": "wps",
-                         ".xls": "xls", ".xlsx": "xlsx", ".et": "et", ".zip": "zip"}
+                         ".xls": "xls", ".xlsx": "xlsx", ".et": "et", ".zip": "zip",
+                         ".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".tif": "tiff", ".tiff": "tiff"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def extension_format(url_or_name: str) -> str | None:
     ext = os.path.splitext(urlparse(url_or_name).path)[1].lower()
     return ATTACHMENT_EXTENSIONS.get(ext)
+
+
+def image_format(data: bytes) -> str | None:
+    """jpeg, png or tiff from the magic bytes, else None."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith((b"II*\x00", b"MM\x00*")):
+        return "tiff"
+    return None
 
 
 def sniff_format(data: bytes, url: str = "", content_type: str | None = None) -> str:
@@ -33,6 +48,9 @@ def sniff_format(data: bytes, url: str = "", content_type: str | None = None) ->
         if b"xl/" in data[:65536]:
             return "xlsx"
         return "zip"
+    image = image_format(data)
+    if image:
+        return image
     if data.startswith(_OLE_MAGIC):
         if by_name in ("doc", "wps", "xls", "et"):
             return by_name

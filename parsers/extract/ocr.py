@@ -26,14 +26,14 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pypdfium2 as pdfium
 
-from .ocr_lexicon import correct_label
+from .ocr_lexicon import correct_label, is_known_label
 from .pdf_grid import Segment, find_tables
 from .pdf_text import Glyph
 
@@ -48,6 +48,8 @@ class OcrResult:
     confidence: float | None = None
     extractor: str = ""
     error: str | None = None
+    prep: dict[int, dict] = field(default_factory=dict)  # what page preparation did, per page
+    rejected: dict[int, str] = field(default_factory=dict)  # pages skipped as not report pages, and why
 
 
 def tesseract_version() -> str | None:
@@ -59,36 +61,46 @@ def tesseract_version() -> str | None:
     return first[0].strip() if first else "tesseract"
 
 
-def _runs(mask: np.ndarray, min_len: int) -> np.ndarray:
-    """Pixels that belong to a run of at least `min_len` True values along axis 1."""
-    h, w = mask.shape
-    if w < min_len:
-        return np.zeros_like(mask)
-    cs = np.zeros((h, w + 1), dtype=np.int32)
-    np.cumsum(mask, axis=1, out=cs[:, 1:])
-    full = (cs[:, min_len:] - cs[:, :-min_len]) == min_len  # a full window starts here
-    starts = np.zeros((h, w + 1), dtype=np.int32)
-    starts[:, 1:w - min_len + 2] = full
-    cover = np.cumsum(starts, axis=1)
-    cover[:, min_len:] -= cover[:, :-min_len].copy()
-    return cover[:, 1:] > 0
+RULE_FILL = 0.85  # share of a window along a rule that must be dark: dropout gaps up to 15 % are bridged
+BRIDGE_H, BRIDGE_V = 30, 6  # px: gaps closed between collinear rule pieces (narrower than any column / line gap)
+
+
+def _line_mask(dark: np.ndarray, length: int, horizontal: bool) -> np.ndarray:
+    """Pixels on a rule along one direction, gaps included.
+
+    A pixel is on a rule when some window of `length` pixels along the direction through it is
+    mostly dark (`RULE_FILL`), so copier dropout and faint, broken rules still count; a one-pixel
+    drift across the rule (residual skew) is absorbed by thickening across it first. Collinear
+    pieces a short gap apart are then joined (morphological closing along the rule), and only pieces
+    at least `length` long are kept: a glyph's stroke is shorter than any rule.
+    """
+    across = np.ones((3, 1) if horizontal else (1, 3), np.uint8)
+    along = np.ones((1, length) if horizontal else (length, 1), np.uint8)
+    thick = cv2.dilate(dark.astype(np.uint8), across)
+    share = cv2.blur(thick.astype(np.float32), (length, 1) if horizontal else (1, length),
+                     borderType=cv2.BORDER_CONSTANT)
+    cover = cv2.dilate((share >= RULE_FILL).astype(np.uint8), along) & thick
+    bridge = np.ones((1, BRIDGE_H) if horizontal else (BRIDGE_V, 1), np.uint8)
+    joined = cv2.morphologyEx(cover, cv2.MORPH_CLOSE, bridge)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    extent = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
+    keep = extent >= length
+    keep[0] = False
+    return keep[labels]
 
 
 def _segments(mask: np.ndarray, horizontal: bool, scale: float, height_px: int) -> list[Segment]:
-    """Runs in a line mask -> segments in PDF points (y up)."""
+    """Rules in a line mask -> segments in PDF points (y up), one per connected piece."""
     out: list[Segment] = []
-    m = mask if horizontal else mask.T
-    rows = np.nonzero(m.any(axis=1))[0]
-    for r in rows:
-        line = np.concatenate(([0], m[r].astype(np.int8), [0]))
-        d = np.diff(line)
-        for a, b in zip(np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]):
-            if horizontal:
-                y = float(height_px - r) * scale
-                out.append(Segment(float(a) * scale, y, float(b) * scale, y))
-            else:
-                x = float(r) * scale
-                out.append(Segment(x, float(height_px - b) * scale, x, float(height_px - a) * scale))
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    for k in range(1, n):
+        x, y, w, h, _area = (int(v) for v in stats[k])
+        if horizontal:
+            yc = float(height_px - (y + h / 2)) * scale
+            out.append(Segment(float(x) * scale, yc, float(x + w) * scale, yc))
+        else:
+            xc = float(x + w / 2) * scale
+            out.append(Segment(xc, float(height_px - (y + h)) * scale, xc, float(height_px - y) * scale))
     return out
 
 
@@ -97,19 +109,11 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
     dark = gray < 160
     h, w = dark.shape
     # Horizontal rules span at least a narrow column (≈80 px); vertical ones can be as short as a
-    # one-line cell (≈40 px), which glyph strokes of large titles also reach: those never form a grid
-    # with horizontal rules, and only rules inside a found table are erased.
-    min_h = max(80, w // 20)
-    min_v = max(36, h // 80)
-    # Thin rules break up when a scan is thresholded: bridge 1-2 px gaps along each direction.
-    hdark = dark.copy()
-    hdark[:, 1:] |= dark[:, :-1]
-    hdark[:, :-1] |= dark[:, 1:]
-    vdark = dark.copy()
-    vdark[1:, :] |= dark[:-1, :]
-    vdark[:-1, :] |= dark[1:, :]
-    hmask = _runs(hdark, min_h) & dark
-    vmask = _runs(vdark.T, min_v).T & dark
+    # one-line cell (≈50 px), longer than a glyph's stroke (≈30 px at 10.5 pt); the strokes of large
+    # titles that reach it never form a grid with horizontal rules, and only rules inside a found
+    # table are erased.
+    hmask = _line_mask(dark, max(80, w // 20), True)
+    vmask = _line_mask(dark, max(44, h // 50), False)
     segments = _segments(hmask, True, scale, h) + _segments(vmask, False, scale, h)
     tables = find_tables(segments, page=0)
     rules = np.zeros_like(dark)
@@ -117,12 +121,7 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=3)
         rules[top:bottom, left:right] = (hmask | vmask)[top:bottom, left:right]
     # Erase the rules with a margin: anti-aliased edges left behind read as "|", "l" or "1".
-    grown = rules.copy()
-    for shift in (1, 2):
-        grown[shift:, :] |= rules[:-shift, :]
-        grown[:-shift, :] |= rules[shift:, :]
-        grown[:, shift:] |= rules[:, :-shift]
-        grown[:, :-shift] |= rules[:, shift:]
+    grown = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & dark | rules
     return segments, grown, tables
 
 
@@ -136,11 +135,15 @@ def _pixel_box(bbox, scale: float, h: int, w: int, pad: int = 0) -> tuple[int, i
     return max(top, 0), min(bottom, h), max(left, 0), min(right, w)
 
 
-Word = tuple[int, int, int, int, str, float]  # left, top, width, height (pixels), text, confidence
-Placer = Callable[[list[Word]], list[Word]]  # words on an OCR image -> words in page pixels
+Word = tuple[int, int, int, int, str, float]  # left, top, width, height (pixels), text, confidence (0..100)
+DIGITS_CONFIG = ("-c", "tessedit_char_whitelist=0123456789,.-")  # the digit-restricted reading of numeric cells
+SUSPECT_BELOW = 0.5  # a cell read with less confidence than this is flagged `suspect`
+DISAGREE_CONF = 0.3  # the confidence of a numeric cell whose two readings differ
+WORD_GAP = 14  # px between two words of a numeric cell that make them two numbers, not one
 
 
-def _tesseract(images: list[np.ndarray], timeout: float = TIMEOUT_S) -> list[list[Word]]:
+def _tesseract(images: list[np.ndarray], timeout: float = TIMEOUT_S, lang: str = LANG,
+               config: tuple[str, ...] = ()) -> list[list[Word]]:
     """Words of each image, from one Tesseract process reading them all as the pages of a list file:
     loading the model costs ≈0.15 CPU s, paid once per batch instead of once per image."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
@@ -153,8 +156,8 @@ def _tesseract(images: list[np.ndarray], timeout: float = TIMEOUT_S) -> list[lis
             paths.append(str(path))
         listing = Path(tmp) / "images.txt"
         listing.write_text("\n".join(paths) + "\n")
-        proc = subprocess.run(["tesseract", str(listing), "stdout", "-l", LANG, "--psm", "6", "--dpi", str(DPI),
-                               "-c", "tessedit_do_invert=0", "tsv"], capture_output=True, env=env,
+        proc = subprocess.run(["tesseract", str(listing), "stdout", "-l", lang, "--psm", "6", "--dpi", str(DPI),
+                               "-c", "tessedit_do_invert=0", *config, "tsv"], capture_output=True, env=env,
                               timeout=timeout)
     if proc.returncode != 0:
         raise RuntimeError(proc.stderr.decode("utf-8", "replace").strip()[-200:] or "tesseract failed")
@@ -176,23 +179,32 @@ def _tesseract(images: list[np.ndarray], timeout: float = TIMEOUT_S) -> list[lis
     return out
 
 
-def _glyph(left: float, top: float, width: float, height: float, text: str, scale: float, h: int) -> Glyph:
-    return Glyph(left * scale, (h - top - height) * scale, (left + width) * scale, (h - top) * scale, text)
+def _glyph(word: Word, scale: float, h: int, conf: float | None = None) -> Glyph:
+    left, top, width, height, text, raw_conf = word
+    return Glyph(left * scale, (h - top - height) * scale, (left + width) * scale, (h - top) * scale, text,
+                 round(raw_conf / 100 if conf is None else conf, 3))
 
 
 CELL_GAP = 24  # px of white between stacked cell images
 INK_PAD = 20  # px of white kept around a cell's ink (within the cell): Tesseract wants a margin, more is wasted work
 MAX_STACK = 20000  # px: tall stacks are OCR'd as several images
 PAGES_PER_CALL = 8  # pages whose images share one Tesseract process (bounds the images held in memory)
+GLYPH_AREA = 15  # px: ink components smaller than this in a cell are specks, not part of a value
 
 
-def _stack_cells(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[np.ndarray, Placer]]:
-    """Cell images stacked on white canvases, one below the other, each with its way back to the page.
+@dataclass
+class _Stack:
+    """Cell images stacked on a white canvas, one below the other, and where each came from."""
 
-    Each cell is read in isolation (no words running across cell borders, lines of a tall merged
-    cell in order) while Tesseract sees one image instead of hundreds.
-    """
-    out: list[tuple[np.ndarray, Placer]] = []
+    canvas: np.ndarray
+    cells: list[int]  # indexes into the boxes
+    starts: list[int]  # canvas row where each cell's image starts
+
+
+def _stack_cells(image: np.ndarray, boxes: list[tuple[int, int, int, int]], which: list[int]) -> list[_Stack]:
+    """The cells `which` of `image` on canvases: each cell read in isolation (no words running across
+    cell borders, lines of a tall merged cell in order) while Tesseract sees one image, not hundreds."""
+    out: list[_Stack] = []
 
     def stack(indexes: list[int], total: int) -> None:
         width = max(boxes[i][3] - boxes[i][2] for i in indexes) + 2 * CELL_GAP
@@ -204,21 +216,12 @@ def _stack_cells(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> l
             canvas[y:y + bottom - top, CELL_GAP:CELL_GAP + right - left] = image[top:bottom, left:right]
             starts.append(y)
             y += bottom - top + CELL_GAP
-
-        def place(words: list[Word]) -> list[Word]:
-            placed = []
-            for left, top, width_w, height_w, text, conf in words:
-                centre = top + height_w / 2
-                k = max((j for j, start in enumerate(starts) if start - CELL_GAP / 2 <= centre), default=0)
-                b_top, _b_bottom, b_left, _b_right = boxes[indexes[k]]
-                placed.append((b_left + left - CELL_GAP, b_top + top - starts[k], width_w, height_w, text, conf))
-            return placed
-
-        out.append((canvas, place))
+        out.append(_Stack(canvas, indexes, starts))
 
     batch: list[int] = []
     height = CELL_GAP
-    for i, (top, bottom, _left, _right) in enumerate(boxes):
+    for i in which:
+        top, bottom = boxes[i][:2]
         if batch and height + bottom - top + CELL_GAP > MAX_STACK:
             stack(batch, height)
             batch, height = [], CELL_GAP
@@ -229,6 +232,18 @@ def _stack_cells(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> l
     return out
 
 
+def _unstack(stack: _Stack, words: list[Word], boxes: list[tuple[int, int, int, int]]) -> dict[int, list[Word]]:
+    """Words read on a stack, per cell, in page pixels."""
+    out: dict[int, list[Word]] = {}
+    for left, top, width, height, text, conf in words:
+        centre = top + height / 2
+        k = max((j for j, start in enumerate(stack.starts) if start - CELL_GAP / 2 <= centre), default=0)
+        b_top, _b_bottom, b_left, _b_right = boxes[stack.cells[k]]
+        out.setdefault(stack.cells[k], []).append(
+            (b_left + left - CELL_GAP, b_top + top - stack.starts[k], width, height, text, conf))
+    return out
+
+
 def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int] | None:
     """(top, bottom, left, right) of the dark pixels of a boolean image, or None when there are none."""
     rows = np.nonzero(ink.any(axis=1))[0]
@@ -236,6 +251,14 @@ def _ink_box(ink: np.ndarray) -> tuple[int, int, int, int] | None:
         return None
     cols = np.nonzero(ink.any(axis=0))[0]
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def _glyph_ink(ink: np.ndarray) -> np.ndarray:
+    """A cell's ink without specks: blank versus 0 is decided by what is left."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= GLYPH_AREA
+    return keep[labels]
 
 
 def is_slash(ink: np.ndarray) -> bool:
@@ -260,15 +283,18 @@ def is_slash(ink: np.ndarray) -> bool:
 
 @dataclass
 class _PagePlan:
-    """One page prepared for OCR: its rules, the images to read and the words known without OCR."""
+    """One page prepared for OCR: its rules, the cells to read and the words known without OCR."""
 
-    height: int
+    image: np.ndarray  # bilevel, rules erased
     segments: list[Segment]
-    images: list[tuple[np.ndarray, Placer]]
+    boxes: list[tuple[int, int, int, int]]  # cells with ink to read (top, bottom, left, right)
     words: list[Word]
+    outside: tuple[np.ndarray, int, int] | None = None  # text outside the tables, and its offset
+    prep: dict | None = None
+    first_page: bool = False
 
 
-def _plan_page(gray: np.ndarray) -> _PagePlan:
+def _plan_page(gray: np.ndarray, prep: dict | None = None) -> _PagePlan:
     scale = 72 / DPI
     h, w = gray.shape
     segments, rules, tables = find_rules(gray, scale)
@@ -282,7 +308,7 @@ def _plan_page(gray: np.ndarray) -> _PagePlan:
             top, bottom, left, right = _pixel_box(table.region_bbox(region), scale, h, w, pad=-3)
             if bottom - top <= 4 or right - left <= 4:
                 continue
-            ink = clean[top:bottom, left:right] < 128
+            ink = _glyph_ink(clean[top:bottom, left:right] < 128)
             if ink.sum() < 12:
                 continue  # a cell without ink is blank: no OCR needed
             i_top, i_bottom, i_left, i_right = _ink_box(ink)  # type: ignore[misc]
@@ -302,66 +328,284 @@ def _plan_page(gray: np.ndarray) -> _PagePlan:
     for table in tables:
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=2)
         outside[top:bottom, left:right] = 255
-    images = _stack_cells(clean, boxes) if boxes else []
+    plan = _PagePlan(clean, segments, boxes, words, prep=prep)
     ink = outside < 128
     if ink.sum() > 50:
         o_top, o_bottom, o_left, o_right = _ink_box(ink)  # type: ignore[misc]
         o_top, o_left = max(o_top - 2 * INK_PAD, 0), max(o_left - 2 * INK_PAD, 0)
         o_bottom, o_right = min(o_bottom + 2 * INK_PAD, h), min(o_right + 2 * INK_PAD, w)
-
-        def place_outside(found: list[Word], dx: int = o_left, dy: int = o_top) -> list[Word]:
-            return [(left + dx, top + dy, width, height, text, conf) for left, top, width, height, text, conf in found]
-
-        images.append((outside[o_top:o_bottom, o_left:o_right], place_outside))
-    return _PagePlan(h, segments, images, words)
+        plan.outside = (outside[o_top:o_bottom, o_left:o_right], o_left, o_top)
+    return plan
 
 
-def _finish_page(plan: _PagePlan, found: list[list[Word]]) -> tuple[list[Glyph], list[Segment], list[float]]:
-    """Glyphs (PDF points), rules and per-character confidences of one page, from its OCR results."""
+_NUMERIC_LIKE = re.compile(r"^[\dOoIl|SZB了工〇,，.．\s]{1,14}$")
+
+
+def _cell_text(words: list[Word]) -> str:
+    return "".join(w[4] for w in sorted(words, key=lambda w: (w[1] // 12, w[0])))
+
+
+def _is_number(text: str) -> bool:
+    from ..normalize import parse_number
+
+    return parse_number(text)[1] == "number"
+
+
+def decide_cell(first: list[Word], digits: list[Word] | None, box: tuple[int, int, int, int]) -> list[tuple[Word, float]]:
+    """The words a cell keeps and the confidence of each (0..1), from its two readings.
+
+    `first` is the general (chi_sim) reading; `digits` the digit-restricted one, for cells that look
+    numeric (None otherwise). Both agreeing on a number is the surest reading there is. When they
+    differ the digit reading is kept (it cannot return a letter for a digit) but the cell is doubtful;
+    ink that neither reading turns into anything is doubtful too, and kept as an empty word so the
+    cell carries its doubt instead of passing as blank.
+    """
+    if digits is None:
+        if not first:
+            top, _bottom, left, _right = box
+            return [((left, top, 1, 1, "", 0.0), 0.0)]  # ink without text
+        return [(w, w[5] / 100) for w in first]
+    d_text = _cell_text(digits)
+    f_text = clean_ocr_cell(_cell_text(first))
+    if digits and _is_number(d_text):
+        agree = _norm_digits(d_text) == _norm_digits(f_text)
+        conf = min(w[5] for w in digits) / 100
+        ordered = sorted(digits, key=lambda w: w[0])
+        if any(b[0] - (a[0] + a[2]) > WORD_GAP for a, b in zip(ordered, ordered[1:])):
+            agree = False  # two numbers apart in one cell (a rule missing between them?): not one number
+        return [(w, conf if agree else min(conf, DISAGREE_CONF)) for w in digits]
+    if first:
+        return [(w, min(w[5] / 100, DISAGREE_CONF)) for w in first]  # ink the digit reading made nothing of
+    top, _bottom, left, _right = box
+    return [((left, top, 1, 1, "", 0.0), 0.0)]
+
+
+def _norm_digits(text: str) -> str:
+    return re.sub(r"[\s,，]", "", text)
+
+
+def split_unruled_cells(table, buckets: dict[int, list[Glyph]]) -> None:
+    """Cells that a missing rule merged across columns, split back where the text says so: a region
+    spanning columns whose words are all numbers, each inside one column, in two columns or more, is
+    one cell per column (column alignment of the values where the rule is gone). Genuinely merged
+    cells (headers, labels) hold text, or one number, and stay merged. `buckets`: glyphs per region id."""
+    from .pdf_grid import Region
+
+    out = []
+    for reg in table.regions:
+        words = buckets.get(id(reg), [])
+        slots: dict[int, list[Glyph]] = {}
+        for g in words if reg.c1 - reg.c0 >= 2 and len(words) >= 2 else []:
+            col = next((j for j in range(reg.c0, reg.c1)
+                        if table.col_edges[j] - 1 <= g.x0 and g.x1 <= table.col_edges[j + 1] + 1), None)
+            if col is None or not _is_number(g.text):
+                slots = {}
+                break
+            slots.setdefault(col, []).append(g)
+        if len(slots) < 2:
+            out.append(reg)
+            continue
+        for j in range(reg.c0, reg.c1):
+            part = Region(reg.r0, reg.r1, j, j + 1)
+            buckets[id(part)] = slots.get(j, [])
+            out.append(part)
+    if len(out) != len(table.regions):
+        table.regions = out
+        table._slots = None  # the point-to-region index is rebuilt on the next lookup
+
+
+def cell_doubt(confidences: list[float]) -> tuple[float | None, list[str]]:
+    """A table cell's confidence (its least sure word) and flags."""
+    if not confidences:
+        return None, []
+    conf = round(min(confidences), 3)
+    return conf, (["suspect"] if conf < SUSPECT_BELOW else [])
+
+
+LABELS_ENV, DIGITS_ENV = "NIANBAO_OCR_LABELS", "NIANBAO_OCR_DIGITS"
+ENGINES = ("tesseract", "rapidocr")
+DEFAULT_ENGINES = {"labels": "rapidocr", "digits": "tesseract"}  # chosen by measurement: README "Scanned reports"
+
+
+def engines() -> dict[str, str]:
+    """The OCR engine per role (labels: every cell's first reading; digits: the second reading of
+    numeric cells), from NIANBAO_OCR_LABELS / NIANBAO_OCR_DIGITS or the measured defaults. rapidocr
+    falls back to tesseract when the package is not installed."""
+    from . import ocr_rapid
+
+    out = {}
+    for role, env in (("labels", LABELS_ENV), ("digits", DIGITS_ENV)):
+        value = os.environ.get(env, "").strip().lower() or DEFAULT_ENGINES[role]
+        if value not in ENGINES:
+            raise ValueError(f"{env}={value!r} is not an OCR engine: use tesseract or rapidocr")
+        out[role] = value if value != "rapidocr" or ocr_rapid.available() else "tesseract"
+    return out
+
+
+def engine_names(chosen: dict[str, str]) -> str:
+    from . import ocr_rapid
+
+    names = {"tesseract": f"{tesseract_version() or 'tesseract'}", "rapidocr": None}
+    if "rapidocr" in chosen.values():
+        names["rapidocr"] = ocr_rapid.version()
+    labels = f"{names[chosen['labels']]} {LANG}" if chosen["labels"] == "tesseract" else names["rapidocr"]
+    digits = f"{names[chosen['digits']]} eng digits" if chosen["digits"] == "tesseract" else names["rapidocr"]
+    return f"labels: {labels}; digits: {digits}"
+
+
+def _read_group(plans: list[_PagePlan], timeout: float) -> list[tuple[list[Glyph], list[Segment], list[float]]]:
+    """OCR of a group of prepared pages: a first reading of every cell and of the text outside the
+    tables, the labels read again by the labels engine when it is not Tesseract, a digit-restricted
+    second reading of the cells that look numeric by the digits engine."""
+    from . import ocr_rapid
+
+    chosen = engines()
     scale = 72 / DPI
-    words = list(plan.words)
-    for (_image, place), image_words in zip(plan.images, found):
-        words += place(image_words)
-    glyphs = [_glyph(left, top, width, height, text, scale, plan.height) for left, top, width, height, text, _c in words]
-    confs = [conf for *_box, text, conf in words for _ in text]
-    return glyphs, plan.segments, confs
+    # Tesseract reads every cell first (one process for the whole group: cheap), which tells the
+    # numeric cells from the labels; each role's engine then reads its cells again.
+    first: dict[int, dict[int, list[Word]]] = {id(p): {} for p in plans}
+    stacks = [(p, st) for p in plans for st in _stack_cells(p.image, p.boxes, list(range(len(p.boxes))))]
+    outside = [p for p in plans if p.outside is not None]
+    found = _tesseract([st.canvas for _p, st in stacks] + [p.outside[0] for p in outside], timeout=timeout)  # type: ignore[index]
+    for (p, st), words in zip(stacks, found):
+        first[id(p)].update(_unstack(st, words, p.boxes))
+    numeric = {id(p): [i for i in range(len(p.boxes)) if _looks_numeric(first[id(p)].get(i, []))] for p in plans}
+    if chosen["labels"] == "rapidocr":
+        for p in plans:
+            # Only labels Tesseract's reading does not place among the template's: PP-OCR reads
+            # labels better, Tesseract costs a fraction, and most labels are the template's.
+            labels = [i for i in range(len(p.boxes)) if i not in set(numeric[id(p)])
+                      and not is_known_label(clean_ocr_cell(_cell_text(first[id(p)].get(i, []))))]
+            first[id(p)].update(ocr_rapid.read_cells(p.image, p.boxes, labels))
+    second: dict[int, dict[int, list[Word]]] = {id(p): {} for p in plans}
+    if chosen["digits"] == "tesseract":
+        d_stacks = [(p, st) for p in plans for st in _stack_cells(p.image, p.boxes, numeric[id(p)])]
+        if d_stacks:
+            d_found = _tesseract([st.canvas for _p, st in d_stacks], timeout=timeout, lang="eng", config=DIGITS_CONFIG)
+            for (p, st), words in zip(d_stacks, d_found):
+                second[id(p)].update(_unstack(st, words, p.boxes))
+    else:
+        for p in plans:
+            second[id(p)] = ocr_rapid.read_cells(p.image, p.boxes, numeric[id(p)])
+    out = []
+    outside_words = dict(zip(map(id, outside), found[len(stacks):]))
+    for p in plans:
+        h = p.image.shape[0]
+        glyphs = [_glyph(w, scale, h) for w in p.words]
+        is_numeric = set(numeric[id(p)])
+        for i, box in enumerate(p.boxes):
+            digits = second[id(p)].get(i, []) if i in is_numeric else None
+            glyphs += [_glyph(w, scale, h, conf) for w, conf in decide_cell(first[id(p)].get(i, []), digits, box)]
+        if p.outside is not None:
+            img, dx, dy = p.outside
+            words = outside_words.get(id(p), [])
+            if p.first_page and chosen["labels"] == "rapidocr":
+                words = _title_lines(img, words)
+            glyphs += [_glyph((l + dx, t + dy, ww, hh, text, c), scale, h) for l, t, ww, hh, text, c in words]
+        confs = [g.conf for g in glyphs for _ in g.text if g.conf is not None]
+        out.append((glyphs, p.segments, confs))
+    return out
+
+
+TITLE_LINES = 3  # lines at the top of a document's first page read again by PP-OCR: title, agency, year
+
+
+def _title_lines(image: np.ndarray, words: list[Word]) -> list[Word]:
+    """The first lines of a first page (the title: agency and year) in PP-OCR's reading, which misreads
+    far fewer characters than Tesseract's (e.g. 赣州 read as 闽州); the other lines stay Tesseract's."""
+    from . import ocr_rapid
+
+    h, w = image.shape
+    lines = [ln for ln in ocr_rapid.cell_lines(image, (0, h, 0, w)) if ln[1] - ln[0] >= 16][:TITLE_LINES]
+    if not lines:
+        return words
+    read = ocr_rapid.read_cells(image, lines, list(range(len(lines))))
+    kept = [wd for wd in words if not any(top <= wd[1] + wd[3] / 2 < bottom for top, bottom, _l, _r in lines)]
+    for k, (top, bottom, _l, _r) in enumerate(lines):
+        if k not in read:  # PP-OCR found nothing: Tesseract's words of that line stay
+            kept += [wd for wd in words if top <= wd[1] + wd[3] / 2 < bottom]
+    return kept + [wd for k in sorted(read) for wd in read[k]]
+
+
+def _looks_numeric(words: list[Word]) -> bool:
+    text = _cell_text(words)
+    return not words or bool(_NUMERIC_LIKE.match(text))
+
+
+@dataclass
+class PageImage:
+    """One page to OCR: its 0-based index, pixels (grey, BGR or BGRA) and resolution."""
+
+    index: int
+    pixels: np.ndarray
+    dpi: float
+
+
+def ocr_images(pages, *, steps: tuple[str, ...] | None = None, reject=None) -> OcrResult:
+    """OCR pages (an iterable of `PageImage`, consumed `PAGES_PER_CALL` at a time so memory stays
+    bounded): each prepared (`scan_prep`), its rules found, its cells read. `reject(index, bilevel)`
+    may return why a page is not a report page: that page is skipped and the reason kept."""
+    from .scan_prep import prepare_page
+
+    version = tesseract_version()
+    result = OcrResult(extractor=f"{engine_names(engines()) if version else 'tesseract (missing)'}; opencv {cv2.__version__}")
+    if version is None:
+        result.error = "scanned pages but tesseract is not installed: no OCR"
+        return result
+    confs: list[float] = []
+    errors: list[str] = []
+    group: list[tuple[int, _PagePlan]] = []
+
+    def flush() -> None:
+        if not group:
+            return
+        try:
+            read = _read_group([p for _i, p in group], timeout=TIMEOUT_S * len(group))
+        except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
+            first, last = group[0][0] + 1, group[-1][0] + 1
+            errors.append(f"OCR failed on {'page %d' % first if first == last else 'pages %d-%d' % (first, last)}: {exc}")
+            read = [([], p.segments, []) for _i, p in group]
+        for (i, plan), (glyphs, segments, page_confs) in zip(group, read):
+            confs.extend(page_confs)
+            result.pages[i] = (glyphs, segments)
+            h, w = plan.image.shape
+            result.prep[i] = {**(plan.prep or {}), "size": (w * 72 / DPI, h * 72 / DPI)}
+        group.clear()
+
+    for page in pages:
+        prepared = prepare_page(page.pixels, page.dpi, steps=steps)
+        why = reject(page.index, prepared.image) if reject is not None else None
+        if why:
+            result.rejected[page.index] = why
+            continue
+        plan = _plan_page(prepared.image, prepared.steps)
+        plan.first_page = page.index == 0
+        group.append((page.index, plan))
+        if len(group) >= PAGES_PER_CALL:
+            flush()
+    flush()
+    if errors:
+        result.error = "; ".join(errors)
+    result.confidence = round(sum(confs) / len(confs), 3) if confs else None
+    return result
+
+
+def _pdf_page_images(data: bytes, indexes: list[int]):
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for i in indexes:
+            page = pdf[i]
+            pixels = page.render(scale=DPI / 72).to_numpy()  # colour: red seals are removed by colour
+            page.close()
+            yield PageImage(i, pixels, DPI)
+    finally:
+        pdf.close()
 
 
 def ocr_pages(data: bytes, indexes: list[int]) -> OcrResult:
-    """OCR the given 0-based pages: glyphs and rules per page, mean confidence (0..1)."""
-    version = tesseract_version()
-    result = OcrResult(extractor=f"{version or 'tesseract (missing)'} {LANG} + pypdfium2")
-    if version is None:
-        result.error = "scanned PDF but tesseract is not installed: no OCR"
-        return result
-    confs: list[float] = []
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for start in range(0, len(indexes), PAGES_PER_CALL):
-            group = indexes[start:start + PAGES_PER_CALL]
-            plans = {}
-            for i in group:
-                page = pdf[i]
-                gray = page.render(scale=DPI / 72, grayscale=True).to_numpy()
-                gray = gray.reshape(gray.shape[0], gray.shape[1]) if gray.ndim == 3 else gray
-                page.close()
-                plans[i] = _plan_page(gray)
-            images = [image for plan in plans.values() for image, _place in plan.images]
-            try:
-                found = _tesseract(images, timeout=TIMEOUT_S * len(group)) if images else []
-            except (RuntimeError, subprocess.TimeoutExpired, OSError) as exc:
-                pages = f"page {group[0] + 1}" if len(group) == 1 else f"pages {group[0] + 1}-{group[-1] + 1}"
-                result.error = f"OCR failed on {pages}: {exc}"
-                found = [[] for _ in images]
-            k = 0
-            for i, plan in plans.items():
-                glyphs, segments, page_confs = _finish_page(plan, found[k:k + len(plan.images)])
-                k += len(plan.images)
-                confs += page_confs
-                result.pages[i] = (glyphs, segments)
-    finally:
-        pdf.close()
-    result.confidence = round(sum(confs) / len(confs) / 100, 3) if confs else None
+    """OCR the given 0-based pages of a PDF: glyphs and rules per page, mean confidence (0..1)."""
+    result = ocr_images(_pdf_page_images(data, indexes))
+    result.extractor += " + pypdfium2"
     return result
 
 

@@ -67,3 +67,8 @@ def correct_label(text: str) -> str:
     if best and (len(best) == 1 or best[0][0] < best[1][0]):
         return best[0][1]
     return text
+
+
+def is_known_label(text: str) -> bool:
+    """Is `text` (after `correct_label`) one of the template's labels?"""
+    return normalize_label(text) in _KEYED

@@ -158,10 +158,18 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
             # A frame around text (a box, a 1x1 "table"): its glyphs are ordinary text.
             rest.extend(g for region in table.regions for g in buckets.get(id(region), []))
             continue
+        if cleanup is not None:
+            from .ocr import split_unruled_cells
+
+            split_unruled_cells(table, buckets)
         for region in table.regions:
-            region.text = cell_text(buckets.get(id(region), []), apart=cleanup is None)
+            bucket = buckets.get(id(region), [])
+            region.text = cell_text(bucket, apart=cleanup is None)
             if cleanup is not None:
+                from .ocr import cell_doubt
+
                 region.text = cleanup(region.text)
+                region.confidence, region.flags = cell_doubt([g.conf for g in bucket if g.conf is not None])
         table, prose = peel_prose_rows(table)
         rest.extend(g for region in prose for g in buckets.get(id(region), []))
         if table is not None and _is_data_table(table):
@@ -314,7 +322,7 @@ def _pdfminer_document(data: bytes, *, ocr: bool, why: str, partial: bool = Fals
     return _finish(doc, pages, data, ocr=False)
 
 
-def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> Document:
+def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool, ocr_run=None) -> Document:
     """Tables and lines of the laid-out pages, OCR of the scanned ones, then blocks in reading order."""
     if not pages:
         doc.error = "PDF has no pages"
@@ -332,7 +340,8 @@ def _finish(doc: Document, pages: list[PageInfo], data: bytes, *, ocr: bool) -> 
     if scans and ocr:
         from .ocr import clean_ocr_cell, ocr_pages
 
-        result = ocr_pages(data, [p.index for p in scans])
+        # `ocr_run` reads pages that are not a PDF's (the images of a 图片版 report, `image`).
+        result = (ocr_run or (lambda indexes: ocr_pages(data, indexes)))([p.index for p in scans])
         for p in scans:
             glyphs, segments = result.pages.get(p.index, ([], []))
             p.kind = "table"  # OCR output goes through the same table builder as born-digital pages

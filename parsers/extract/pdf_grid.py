@@ -44,6 +44,8 @@ class Region:
     c0: int
     c1: int
     text: str = ""
+    confidence: float | None = None  # OCR only: the reading's confidence (0..1) and doubts
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -274,7 +276,8 @@ class JoinedTable:
             for r in range(reg.r0, reg.r1):
                 for c in range(reg.c0, reg.c1):
                     grid[r][c] = Cell(text=reg.text, row_span=reg.r1 - reg.r0, col_span=reg.c1 - reg.c0,
-                                      origin=(reg.r0, reg.c0) if (reg.r1 - reg.r0, reg.c1 - reg.c0) != (1, 1) else None)
+                                      origin=(reg.r0, reg.c0) if (reg.r1 - reg.r0, reg.c1 - reg.c0) != (1, 1) else None,
+                                      confidence=reg.confidence, flags=list(reg.flags))
         return [[c if c is not None else Cell(text="") for c in row] for row in grid]
 
 
@@ -314,17 +317,19 @@ def join_parts(parts: list[TablePart]) -> JoinedTable:
     head: list[tuple] = []
     for k, part in enumerate(parts):
         local = [Region(reg.r0, reg.r1, col_index(part.col_edges[reg.c0]), col_index(part.col_edges[reg.c1]),
-                        reg.text) for reg in part.regions]
+                        reg.text, reg.confidence, reg.flags) for reg in part.regions]
         n_rows = part.n_rows
         if k == 0:
             head = _row_signatures(local, n_rows)
         else:
             repeated = _repeated_header_rows(head, _row_signatures(local, n_rows))
             if repeated:  # the header rows printed again at the top of the page: one table has one header
-                local = [Region(max(reg.r0, repeated) - repeated, reg.r1 - repeated, reg.c0, reg.c1, reg.text)
+                local = [Region(max(reg.r0, repeated) - repeated, reg.r1 - repeated, reg.c0, reg.c1, reg.text,
+                               reg.confidence, reg.flags)
                          for reg in local if reg.r1 > repeated]
                 n_rows -= repeated
-        mapped = [Region(reg.r0 + offset, reg.r1 + offset, reg.c0, reg.c1, reg.text) for reg in local]
+        mapped = [Region(reg.r0 + offset, reg.r1 + offset, reg.c0, reg.c1, reg.text, reg.confidence, reg.flags)
+                  for reg in local]
         if k > 0:
             mapped, dropped_row = _glue_page_break(regions, mapped, offset)
             if dropped_row:
@@ -394,6 +399,9 @@ def _glue_page_break(above: list[Region], below: list[Region], boundary: int) ->
     out: list[Region] = []
     for top, reg in glue:
         top.text = join_text(top.text, reg.text)
+        top.flags = sorted(set(top.flags) | set(reg.flags))
+        if reg.confidence is not None:
+            top.confidence = min(reg.confidence, top.confidence if top.confidence is not None else 1.0)
         top.r1 = reg.r1 - (1 if fold_row else 0)
         top.r1 = max(top.r1, top.r0 + 1)
     for reg in below:
@@ -405,10 +413,11 @@ def _glue_page_break(above: list[Region], below: list[Region], boundary: int) ->
                 above_reg = last.get((reg.c0, reg.c1))
                 if above_reg is not None or not reg.text:
                     continue
-            reg = Region(reg.r0, reg.r1 - 1, reg.c0, reg.c1, reg.text)
+            reg = Region(reg.r0, reg.r1 - 1, reg.c0, reg.c1, reg.text, reg.confidence, reg.flags)
             if reg.r1 <= reg.r0:
                 continue
         out.append(reg)
     if fold_row:
-        out = [Region(reg.r0 - 1, reg.r1 - 1, reg.c0, reg.c1, reg.text) if reg.r0 > boundary else reg for reg in out]
+        out = [Region(reg.r0 - 1, reg.r1 - 1, reg.c0, reg.c1, reg.text, reg.confidence, reg.flags)
+               if reg.r0 > boundary else reg for reg in out]
     return out, fold_row

@@ -22,6 +22,7 @@ class Glyph:
     y1: float
     text: str
     angle: float = 0.0  # direction the text runs, degrees counterclockwise on the upright page (90: upwards)
+    conf: float | None = None  # OCR only: the word's confidence (0..1)
 
     @property
     def size(self) -> float:

@@ -68,10 +68,23 @@ def _flag_outliers(cells: list[StatCell], level: str | None) -> None:
             c.confidence = min(c.confidence, 0.5)
 
 
+def _ocr_cell(doc: Document, c: StatCell):
+    """The document's table cell a statistics cell was read from, if it can be found."""
+    tables = doc.tables
+    if c.table_index is None or c.row_index is None or c.col_index is None or c.table_index >= len(tables):
+        return None
+    rows = tables[c.table_index].rows or []
+    if c.row_index >= len(rows) or c.col_index >= len(rows[c.row_index]):
+        return None
+    return rows[c.row_index][c.col_index]
+
+
 def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> None:
     """Mark what the parser cannot vouch for, so no number enters the archive looking surer than it is.
 
-    - every cell read by OCR: 'ocr', confidence at most the page's OCR confidence;
+    - every cell read by OCR: 'ocr' (provenance, not doubt), confidence at most the OCR's confidence in
+      that cell (or the page's mean), and the OCR's own doubt ('suspect': two readings that differ,
+      ink without digits, a low-confidence reading);
     - every cell of an identity that fails: 'fails_check' (a finding in a born-digital report, most
       likely a misread in a scan); a cell in failing identities of two checks or more (a row rule and
       a column rule crossing at it) is the probable culprit: 'suspect'. Values are never changed.
@@ -85,7 +98,13 @@ def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: li
         ocr = bool(doc and doc.ocr)
         if ocr and c.source != "prose":
             c.flags.append("ocr")
-            c.confidence = min(c.confidence, doc.ocr_confidence if doc.ocr_confidence is not None else 0.8)
+            read = _ocr_cell(doc, c) if c.source == "table" else None
+            if read is not None and read.confidence is not None:
+                # The OCR's own word on this cell (its reading's confidence, `suspect`) beats the page's mean.
+                c.confidence = min(c.confidence, read.confidence)
+                c.flags += [f for f in read.flags if f not in c.flags]
+            else:
+                c.confidence = min(c.confidence, doc.ocr_confidence if doc.ocr_confidence is not None else 0.8)
         hit = failing.get(f"{c.table_name}.{c.row_key}.{c.col_key}")
         if hit and c.source != "prose":
             c.flags.append("fails_check")

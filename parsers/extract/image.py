@@ -1,0 +1,149 @@
+"""Report pages that arrive as images: JPEG, PNG or TIFF (图片版 reports, image attachments).
+
+Each image frame is one page, read exactly like a scanned PDF page: prepared (`scan_prep`), its
+rules found and its cells read (`ocr`), the tables and text built by the PDF page builder
+(`pdf._finish`), so an image report comes out as the same kind of `Document`.
+
+Decoding is bounded, so a hostile or broken file costs little and is recorded with a reason:
+- the pixel count is read from the header before any decoding: more than `MAX_PIXELS` is refused
+  (a 300-dpi A3 page is 17 MP; a 100-MP image is no page scan, and decoding it would take GBs);
+- a truncated file is an error naming the page, not a half-grey page OCR'd as if it were whole;
+- a multi-page TIFF is read up to `pdf.MAX_OCR_PAGES` pages, one frame in memory at a time;
+- an image too small to be a page (a logo, an icon, a button) and a page that is not text
+  (a photo, a QR code: `scan_prep.looks_like_text_page`) are skipped with the reason.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from collections.abc import Iterator
+
+import numpy as np
+from PIL import Image, ImageFile, ImageOps
+import PIL
+
+from ..model import Document
+from .ocr import PageImage, ocr_images
+from .pdf import MAX_OCR_PAGES, PageInfo, _finish
+from .scan_prep import looks_like_text_page
+
+MAX_PIXELS = 60_000_000
+MIN_SIDE = 400  # px: an image narrower or lower than this is not a report page
+PAGE_LONG_SIDE_IN = 11.3  # inches: A4 is 11.69, letter 11; for images that do not say their dpi
+ImageFile.LOAD_TRUNCATED_IMAGES = False  # a truncated file must fail, not decode as grey
+
+
+class ImageRejected(Exception):
+    """An image that cannot be a page of a report, with the reason."""
+
+
+def page_dpi(im: Image.Image) -> float:
+    """The resolution the image says it has, if plausible for a scan; else one estimated from the size,
+    taking the long side as a page's (phone photos and screenshots say 72 dpi or nothing)."""
+    dpi = im.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    if 100 <= value <= 700:
+        return value
+    return max(im.size) / PAGE_LONG_SIDE_IN
+
+
+def _check_size(im: Image.Image, label: str) -> None:
+    w, h = im.size
+    if w * h > MAX_PIXELS:
+        raise ImageRejected(f"{label}: {w}x{h} pixels ({w * h / 1e6:.0f} megapixels) is too large for a page scan "
+                            f"(limit {MAX_PIXELS / 1e6:.0f})")
+    if min(w, h) < MIN_SIDE:
+        raise ImageRejected(f"{label}: {w}x{h} pixels is too small for a report page (a logo or an icon?)")
+
+
+def _pixels(im: Image.Image) -> np.ndarray:
+    """Grey or BGR array of one frame (what `scan_prep` takes)."""
+    if im.mode in ("1", "L", "I;16", "I", "F"):
+        return np.asarray(im.convert("L"))
+    rgb = np.asarray(im.convert("RGB"))
+    return np.ascontiguousarray(rgb[:, :, ::-1])
+
+
+def image_pages(data: bytes, *, max_pages: int = MAX_OCR_PAGES) -> tuple[int, Iterator[PageImage]]:
+    """(number of frames, the frames as pages) of an image file; frames are decoded one at a time.
+    Raises ImageRejected for a file that cannot be read or is too large."""
+    try:
+        with warnings.catch_warnings():  # the size is checked below, with a reason of our own
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ImageRejected(f"unreadable image: {exc}") from None
+    n = int(getattr(im, "n_frames", 1) or 1)
+    _check_size(im, "page 1")
+
+    def frames() -> Iterator[PageImage]:
+        for k in range(min(n, max_pages)):
+            try:
+                im.seek(k)
+                _check_size(im, f"page {k + 1}")
+                im.load()
+                frame = ImageOps.exif_transpose(im) if k == 0 and im.format == "JPEG" else im
+                yield PageImage(k, _pixels(frame), page_dpi(im))
+            except ImageRejected:
+                raise
+            except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
+                raise ImageRejected(f"page {k + 1}: {exc}") from None
+
+    return n, frames()
+
+
+def _not_a_report_page(index: int, bilevel: np.ndarray) -> str | None:
+    return looks_like_text_page(bilevel)
+
+
+def extract_image(data: bytes, fmt: str, *, name: str = "") -> Document:
+    """OCR of an image file's pages, in order, as one document (documents.format 'other')."""
+    doc = Document(format="other", extractor=f"pillow {PIL.__version__} {fmt}")
+    try:
+        n, frames = image_pages(data)
+    except ImageRejected as exc:
+        doc.error = str(exc)
+        return doc
+    count = min(n, MAX_OCR_PAGES)
+    notes: list[str] = []
+    if n > MAX_OCR_PAGES:
+        notes.append(f"OCR limited to the first {MAX_OCR_PAGES} of {n} pages")
+    failure: list[str] = []
+
+    def guarded() -> Iterator[PageImage]:
+        try:
+            yield from frames
+        except ImageRejected as exc:  # a broken frame ends the file; the pages before it are kept
+            failure.append(str(exc))
+
+    result = ocr_images(guarded(), reject=_not_a_report_page)
+    read = sorted(result.pages)
+    # Page boxes in points of the prepared (TARGET_DPI) image, the space the OCR glyphs are in.
+    pages = []
+    for i in read:
+        width, height = result.prep[i]["size"]
+        pages.append(PageInfo(index=i, width=width, height=height, text="", paths=0, images=1, kind="scan"))
+    doc.pages = count
+    notes += [f"page {i + 1}: {why}" for i, why in sorted(result.rejected.items())]
+    notes += failure
+    if pages:
+        doc = _finish(doc, pages, b"", ocr=True, ocr_run=lambda _indexes: result)
+        doc.format = "other"
+        doc.extractor = f"pillow {PIL.__version__} {fmt} + {result.extractor}"
+    else:
+        doc.ocr = False
+    if result.error:
+        notes.append(result.error)
+    if not pages and not notes:
+        notes.append("no pages")
+    if notes:
+        why = "; ".join(notes)
+        if not pages:
+            why = f"not a report page: {why}" if result.rejected else why
+        doc.error = f"{doc.error}; {why}" if doc.error and doc.error != "PDF has no text layer" else why
+    if doc.error == "PDF has no text layer":
+        doc.error = "no text found in the image"
+    return doc
