@@ -191,7 +191,7 @@ def _bucket(glyphs: list[Glyph], tables: list[TablePart]) -> tuple[list[Glyph], 
         for table in tables:
             region = table.locate(x, y)
             if region is not None:
-                start = table.locate(g.x0 + 1.0, y) if table.column(g.x0 + 1.0) != table.column(x) else region
+                start = table.locate(g.x0 + 1.0, y) if g.x0 + 1.0 < table.col_edges[table.column(x)] else region
                 if start is not None and start is not region and table.locate(g.x1 - 1.0, y) is region:
                     # A character wider than its narrow cell (a vertical header) spills over the rule on
                     # its right: it belongs to the cell it starts in, not to the label beside it.
