@@ -18,7 +18,7 @@ def prefect_harness():
     from flows import prefect_env
     prefect_env.configure()
     from prefect.testing.utilities import prefect_test_harness
-    with prefect_test_harness(server_startup_timeout=60):
+    with prefect_test_harness(server_startup_timeout=180):  # 60 s is not enough on a busy 2-core machine
         yield
 
 
