@@ -279,3 +279,20 @@ def test_pages_read_what_the_checker_and_versioning_record(tmp_path):
         assert "本机关不掌握相关政府信息 · 总计：4 → 40" in content and "added.pdf" in content
     finally:
         s.stop()
+
+
+def test_an_agency_without_tables_gets_no_empty_charts(tmp_path):
+    from tests.archive_builder import ArchiveBuilder
+    b = ArchiveBuilder(tmp_path / "old.db")
+    for year in (2017, 2018):
+        b.add_report(agency="河南省体育局", agency_key="河南省体育局", year=year, province="河南省",
+                     level="province", template="pre2019")
+    b.db.conn.close()
+    s = Server(b.db_path)
+    try:
+        page = html(s, agency("河南省体育局"))
+        assert "data-chart=" not in page and 'data-year="2017"' in page and "无表格可校验" in page
+        place = html(s, "/-/nianbao/place/河南")
+        assert "data-chart=" not in place and "河南省体育局" in place
+    finally:
+        s.stop()

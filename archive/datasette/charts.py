@@ -24,6 +24,11 @@ def _base(title: str, values: list[dict[str, Any]], **spec: Any) -> dict[str, An
             "config": {"font": FONT, "view": {"stroke": None}, "legend": {"labelLimit": 320}}, **spec}
 
 
+def has_data(spec: dict[str, Any]) -> bool:
+    layers = spec.get("layer") or [spec]
+    return any(layer.get("data", {}).get("values") for layer in layers)
+
+
 def agency_requests(years: list[dict[str, Any]]) -> dict[str, Any]:
     values = [{"年度": str(y["year"]), "指标": labels.HEADLINES[k], "件数": y[k]}
               for y in years for k in YEAR_LINES if y.get(k) is not None]

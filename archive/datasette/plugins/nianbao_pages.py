@@ -46,8 +46,9 @@ async def agency_page(datasette, request):
         entries = await db.execute_fn(lambda conn: feeds.feed_entries(conn, agency_key=key))
         return _atom(datasette, request, entries, f"{data['name']}：新报告与修订", agency_url(key))
     years = data["years"]
-    specs = {"requests": charts.agency_requests(years), "reasons": charts.agency_reasons(years, data["reasons"]),
-             "reviews": charts.agency_reviews(years)}
+    specs = {"requests": charts.agency_requests(years), "reviews": charts.agency_reviews(years),
+             "reasons": charts.agency_reasons(years, data["reasons"])}
+    specs = {k: v for k, v in specs.items() if charts.has_data(v)}  # a pre-2019 agency: no empty frames
     html = await datasette.render_template("nianbao_agency.html", {
         "a": data, "years": years, "headlines": labels.HEADLINES, "notes": labels.HEADLINE_NOTES,
         "charts": {k: _chart_json(v) for k, v in specs.items()}, "vega_scripts": _vega_scripts(datasette),
@@ -99,6 +100,7 @@ async def place_page(datasette, request):
         specs["refusal"] = charts.place_ranking(
             sorted(data["ranked"], key=lambda r: -(r["refusal_rate"] or -1)), "refusal_rate",
             f"{place.name} {data['year']}年：不予公开率最高的机关（前20）")
+    specs = {k: v for k, v in specs.items() if charts.has_data(v)}
     html = await datasette.render_template("nianbao_place.html", {
         "d": data, "place": place, "headlines": labels.HEADLINES, "notes": labels.HEADLINE_NOTES,
         "sorts": place_mod.SORTS, "charts": {k: _chart_json(v) for k, v in specs.items()},
