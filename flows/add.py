@@ -140,15 +140,22 @@ def _write_warc(store: str, run_id: str, items: list[Item], fetched_at: str) -> 
         recorder.close()
 
 
-def _known_documents(db_path: str, shas: list[str]) -> dict[str, int]:
-    """{sha256: document id} for bytes the archive already holds, read without writing anything."""
+def _known_documents(db_path: str, items: list[Item]) -> set[tuple[str, str]]:
+    """Marks each item's `known_id` (bytes the archive already holds), read without writing
+    anything; returns the (sha256, location) pairs archived at that very location already."""
     if not os.path.exists(db_path):
-        return {}
+        return set()
     conn = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
     try:
         conn.execute("PRAGMA busy_timeout=30000")
-        return {sha: row[0] for sha in shas
-                for row in conn.execute("select id from documents where sha256 = ?", [sha])}
+        here = set()
+        for item in items:
+            row = conn.execute("select id from documents where sha256 = ?", [item.file.sha256]).fetchone()
+            item.known_id = row[0] if row else None
+            if row and conn.execute("select 1 from document_locations where document_id = ? and url = ?",
+                                    [row[0], item.location]).fetchone():
+                here.add((item.file.sha256, item.location))
+        return here
     except sqlite3.DatabaseError as exc:
         raise UserError(f"{db_path}: cannot open the archive ({exc})") from None
     finally:
@@ -157,16 +164,18 @@ def _known_documents(db_path: str, shas: list[str]) -> dict[str, int]:
 
 def prepare(args: argparse.Namespace) -> list[Item]:
     """Read, check, extract and identify the files, before the archive is touched: bad input
-    (a missing, empty, unsupported or unidentifiable file) fails here and changes nothing."""
+    (a missing, empty, unsupported or unidentifiable file) fails here and changes nothing.
+    Returns [] when every file is already archived at its location."""
     from .steps import extract_item
 
     files = read_local_files(args.files, allow_empty=False)
     _validate(args, files)
     items = list({(f.sha256, loc): Item(f, loc) for f in files
                   for loc in [args.url or Path(f.abspath).as_uri()]}.values())  # a file named twice is one
-    known = _known_documents(args.db, [f.sha256 for f in files])
+    already = _known_documents(args.db, items)
+    if len(already) == len(items):
+        return []  # every file is archived at that place: nothing to do, the archive is not opened
     for item in items:  # extraction outside the lock: a harvest is not kept waiting for it
-        item.known_id = known.get(item.file.sha256)
         if item.known_id is None:
             item.document_json = extract_item({"body": item.file.data, "url": item.file.path, "content_type": None})
     _identify(args, items)
@@ -295,6 +304,9 @@ def run_add(args: argparse.Namespace) -> int:
     from .harvest_cli import default_store
 
     items = prepare(args)
+    if not items:
+        print(f"nothing added: every file is archived at that place already ({args.db})")
+        return 0
     store = args.store or default_store(args.db)
     _check_writable(args.db, store)
     result = add_files(args, items, args.db, store)
