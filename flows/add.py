@@ -132,12 +132,9 @@ def _write_warc(store: str, run_id: str, items: list[Item], fetched_at: str) -> 
     from crawlers.recorder import CrawlRecorder
 
     recorder = CrawlRecorder(os.path.join(store, f"add-{run_id[:8]}.warc.gz"), os.devnull)
-    try:
-        return {i: recorder.write_resource(url=item.location, body=item.file.data, refers_to=None,
-                                           content_type=CONTENT_TYPES.get(item.file.format, "application/octet-stream"))
-                for i, item in enumerate(items)}
-    finally:
-        recorder.close()
+    return {i: recorder.write_resource(url=item.location, body=item.file.data, refers_to=None,
+                                       content_type=CONTENT_TYPES.get(item.file.format, "application/octet-stream"))
+            for i, item in enumerate(items)}
 
 
 def _known_documents(db_path: str, items: list[Item]) -> set[tuple[str, str]]:
