@@ -32,9 +32,12 @@ def parse_rows(report_id: Any, documents: list[dict[str, Any]], *, year: int | N
     from parsers.model import Document
     from parsers.report import PARSER_VERSION, parse_report
 
-    docs = [Document.from_json(d["document_json"]) for d in documents]
+    from parsers.extract.image import join_image_pages
+
+    # A 图片版 report's page images are one document to the parser, as a scanned PDF's pages are.
+    docs, where = join_image_pages([Document.from_json(d["document_json"]) for d in documents])
     parsed = parse_report(docs, year_hint=year, agency_hint=agency, site_name=site_name)
-    doc_id = lambda i: documents[i]["id"] if i is not None and 0 <= i < len(documents) else None  # noqa: E731
+    doc_id = lambda i: documents[where[i]]["id"] if i is not None and 0 <= i < len(docs) else None  # noqa: E731
     return {
         "parser": f"nianbao-parser {PARSER_VERSION}",
         "report": {"template": parsed.template, "agency_short": parsed.agency_short, "level": parsed.level,

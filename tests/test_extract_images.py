@@ -179,3 +179,25 @@ def test_harvest_keeps_a_picture_reports_pages_not_its_logo(prefect_harness, tmp
     assert not list(db.query("select url from fetch_log where url like '%logo.png'"))
     values = list(db.query("select value from statistics where report_id = ?", [docs["r1.html"]["report_id"]]))
     assert len(values) >= 50
+
+
+def test_page_images_join_into_one_document_like_a_scanned_pdf():
+    from parsers.extract.image import join_image_pages
+    from parsers.model import Block, Cell, Document, Source
+
+    def page(rows_top, rows_bottom):
+        blocks = [Block(kind="paragraph", text="正文", source=Source(page=1))] if rows_top is None else []
+        blocks.append(Block(kind="table", rows=[[Cell(t) for t in r] for r in (rows_top or rows_bottom)],
+                            source=Source(page=1)))
+        return Document(format="other", extractor="pillow 12 jpeg + labels: …", ocr=True, pages=1, blocks=blocks,
+                        ocr_confidence=0.9)
+
+    html = Document(format="html", text="某县2022年政府信息公开工作年度报告")
+    p1 = page(None, [["信息内容", "本年新制作数量"], ["规章", "0"]])
+    p2 = page([["行政规范性文件", "3"]], None)
+    docs, where = join_image_pages([html, p1, p2])
+    assert where == [0, 1] and docs[0] is html
+    joined = docs[1]
+    assert joined.pages == 2 and [b.kind for b in joined.blocks] == ["paragraph", "table"]
+    assert [[c.text for c in r] for r in joined.blocks[1].rows] == [["信息内容", "本年新制作数量"], ["规章", "0"],
+                                                                   ["行政规范性文件", "3"]]

@@ -147,3 +147,47 @@ def extract_image(data: bytes, fmt: str, *, name: str = "") -> Document:
     if doc.error == "PDF has no text layer":
         doc.error = "no text found in the image"
     return doc
+
+
+def join_image_pages(documents: list[Document]) -> tuple[list[Document], list[int]]:
+    """A report's image documents (one page each, in the order given) joined into one document, like the
+    pages of a scanned PDF: a table that ends one page and one that starts the next with as many columns
+    are one table. Other documents are returned as they are, the joined one where its first page was;
+    with each returned document's index in `documents` (the joined one's: its first page's)."""
+    from ..model import table_text
+
+    out: list[Document] = []
+    where: list[int] = []
+    joined: Document | None = None
+    for i, doc in enumerate(documents):
+        if not (doc.ocr and doc.extractor.startswith("pillow") and doc.blocks):
+            out.append(doc)
+            where.append(i)
+            continue
+        if joined is None:
+            joined = Document(format="other", extractor=doc.extractor, ocr=True, title=doc.title, pages=0)
+            out.append(joined)
+            where.append(i)
+        offset = joined.pages or 0
+        blocks = list(doc.blocks)
+        for b in blocks:
+            b.source.page = (b.source.page or 1) + offset
+        last = joined.blocks[-1] if joined.blocks else None
+        if (last is not None and last.kind == "table" and blocks[0].kind == "table" and last.rows and blocks[0].rows
+                and len(last.rows[0]) == len(blocks[0].rows[0])):
+            shift = len(last.rows)  # the table runs on over the page break
+            for row in blocks.pop(0).rows or []:
+                for cell in row:
+                    if cell.origin is not None:
+                        cell.origin = (cell.origin[0] + shift, cell.origin[1])
+                last.rows.append(row)
+            last.text = table_text(last.rows)
+        joined.blocks += blocks
+        joined.pages = offset + (doc.pages or 1)
+        confs = [c for c in (joined.ocr_confidence, doc.ocr_confidence) if c is not None]
+        joined.ocr_confidence = min(confs) if confs else None
+        if doc.error:
+            joined.error = f"{joined.error}; {doc.error}" if joined.error else doc.error
+    if joined is not None:
+        joined.text = "\n".join(b.text for b in joined.blocks)
+    return out, where

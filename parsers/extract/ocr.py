@@ -61,11 +61,16 @@ def tesseract_version() -> str | None:
     return first[0].strip() if first else "tesseract"
 
 
-RULE_FILL = 0.85  # share of a window along a rule that must be dark: dropout gaps up to 15 % are bridged
-BRIDGE_H, BRIDGE_V = 30, 6  # px: gaps closed between collinear rule pieces (narrower than any column / line gap)
+RULE_FILL = 0.9  # share of a window along a rule that must be dark: dropout gaps up to 10 % are bridged
+BRIDGE_H, BRIDGE_V = 30, 4  # px: gaps closed between collinear rule pieces (narrower than any column / line gap)
+# A page where no table shows at those settings (photocopier dropout breaks a third of a rule) is
+# tried once more with these: looser on a page that has no ruled table is no risk to one that has.
+RETRY_FILL, RETRY_BRIDGE_H, RETRY_BRIDGE_V = 0.6, 40, 10
+MIN_TABLE_PT = (72.0, 18.0)  # a table is at least this wide and tall: smaller "grids" are glyph strokes
 
 
-def _line_mask(dark: np.ndarray, length: int, horizontal: bool) -> np.ndarray:
+def _line_mask(dark: np.ndarray, length: int, horizontal: bool, fill: float = RULE_FILL,
+               bridges: tuple[int, int] = (BRIDGE_H, BRIDGE_V)) -> np.ndarray:
     """Pixels on a rule along one direction, gaps included.
 
     A pixel is on a rule when some window of `length` pixels along the direction through it is
@@ -79,8 +84,8 @@ def _line_mask(dark: np.ndarray, length: int, horizontal: bool) -> np.ndarray:
     thick = cv2.dilate(dark.astype(np.uint8), across)
     share = cv2.blur(thick.astype(np.float32), (length, 1) if horizontal else (1, length),
                      borderType=cv2.BORDER_CONSTANT)
-    cover = cv2.dilate((share >= RULE_FILL).astype(np.uint8), along) & thick
-    bridge = np.ones((1, BRIDGE_H) if horizontal else (BRIDGE_V, 1), np.uint8)
+    cover = cv2.dilate((share >= fill).astype(np.uint8), along) & thick
+    bridge = np.ones((1, bridges[0]) if horizontal else (bridges[1], 1), np.uint8)
     joined = cv2.morphologyEx(cover, cv2.MORPH_CLOSE, bridge)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     extent = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT]
@@ -112,10 +117,14 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
     # one-line cell (≈50 px), longer than a glyph's stroke (≈30 px at 10.5 pt); the strokes of large
     # titles that reach it never form a grid with horizontal rules, and only rules inside a found
     # table are erased.
-    hmask = _line_mask(dark, max(80, w // 20), True)
-    vmask = _line_mask(dark, max(44, h // 50), False)
-    segments = _segments(hmask, True, scale, h) + _segments(vmask, False, scale, h)
-    tables = find_tables(segments, page=0)
+    for fill, bridges in ((RULE_FILL, (BRIDGE_H, BRIDGE_V)), (RETRY_FILL, (RETRY_BRIDGE_H, RETRY_BRIDGE_V))):
+        hmask = _line_mask(dark, max(80, w // 20), True, fill, bridges)
+        vmask = _line_mask(dark, max(44, h // 50), False, fill, bridges)
+        segments = _segments(hmask, True, scale, h) + _segments(vmask, False, scale, h)
+        tables = [t for t in find_tables(segments, page=0)
+                  if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
+        if tables:
+            break
     rules = np.zeros_like(dark)
     for table in tables:
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=3)
