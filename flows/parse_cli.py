@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 import sys
 from typing import Any
@@ -63,15 +62,6 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-_LONG_ASIDE = re.compile(r"（[^（）]{7,}）")
-_FORM_PREFIX = re.compile(r"^(第二十条第（.）项\s*|三、本年度办理结果|（[三四五六]）)")
-
-
-def short_row_label(label: str) -> str:
-    """The form's row label without its article number and long asides: fits a terminal column."""
-    return _LONG_ASIDE.sub("", _FORM_PREFIX.sub("", label)).strip()
-
-
 def render(result: dict[str, Any], out=None) -> None:
     """A terminal page: the report's identity, a compact table per statistics table, checks, warnings."""
     from rich.console import Console
@@ -104,18 +94,18 @@ def render(result: dict[str, Any], out=None) -> None:
         pages = sorted({c["page"] for c in cells if c["page"]})
         where = sorted({str(c["file"]) for c in cells})
         caption = f"{', '.join(where)}" + (f" p.{pages[0]}–{pages[-1]}" if len(pages) > 1 else f" p.{pages[0]}" if pages else "")
-        t = Table(title=f"{labels.table_label(template, table)}  [{table}]", caption=f"来源 source: {caption} · 「·」空白 blank · 「*」存疑 flagged",
+        t = Table(title=f"{labels.table_label(table)}  [{table}]", caption=f"来源 source: {caption} · 「·」空白 blank · 「*」存疑 flagged",
                   title_justify="left", caption_justify="left", show_lines=False, pad_edge=False)
         t.add_column("行 row", no_wrap=True, overflow="ellipsis", max_width=40)
         for col in cols:
-            t.add_column(labels.col_label(template, table, col), justify="right")
+            t.add_column(labels.col_label(table, col), justify="right")
         for row in rows:
             values = []
             for col in cols:
                 c = grid.get((row, col))
                 text = "" if c is None else _fmt(c["value"]) + ("*" if c["flags"] else "")
                 values.append(f"[yellow]{text}[/]" if c is not None and c["flags"] else text)
-            t.add_row(short_row_label(labels.row_label(template, table, row)), *values)
+            t.add_row(labels.short_row_label(table, row), *values)
         console.print(t)
     flagged = [c for c in result["cells"] if c["flags"]]
     if flagged:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from . import changes, display, labels
+from archive import labels
+from . import changes, display
 from .places import place_for_code
 from .sql import has_table, id_list, rows
 

@@ -10,7 +10,8 @@ import json
 import sqlite3
 from typing import Any
 
-from . import display, labels
+from archive import labels
+from . import display
 from .sql import has_table, id_list, rows
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import labels
+from archive import labels
 
 # served from the installed datasette-dashboards package (/-/static-plugins/…)
 VEGA_SCRIPTS = ("vega.min.js", "vega-lite.min.js", "vega-embed.min.js")

@@ -14,7 +14,8 @@ from typing import Any, Callable
 
 from markupsafe import escape
 
-from . import changes, display, labels
+from archive import labels
+from . import changes, display
 from .places import Place
 from .sql import id_list, rows
 

@@ -11,7 +11,8 @@ from typing import Any
 
 from parsers.report import regions
 
-from . import display, labels
+from archive import labels
+from . import display
 from .places import Place
 from .sql import rows
 

@@ -22,7 +22,8 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from archive import search as search_mod
-from archive.datasette import changes, display, labels
+from archive import labels
+from archive.datasette import changes, display
 from archive.datasette.places import place_for_code
 from archive.datasette.urls import agency_url, place_url, report_agency_url
 from archive.warc import read_response
@@ -46,7 +47,7 @@ def prepare_connection(conn):
     conn.create_function("nianbao_match", 1, _escape_fts)
     conn.create_function("nianbao_bigrams", 1, lambda q: search_mod.table_expressions(q)[0])
     conn.create_function("nianbao_chars", 1, lambda q: search_mod.table_expressions(q)[1])
-    # Chinese labels for SQL that people read (canned queries, dashboards): archive/datasette/labels.py
+    # Chinese labels for SQL that people read (canned queries, dashboards): archive/labels.py
     conn.create_function("nianbao_headline", 1, lambda col: labels.HEADLINES.get(col, col), deterministic=True)
     conn.create_function("nianbao_row_label", 2, lambda t, r: labels.short_row_label(t, r) if t and r else r,
                          deterministic=True)

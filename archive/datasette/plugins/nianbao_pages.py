@@ -21,7 +21,8 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup
 
 from archive.datasette import agency as agency_mod
-from archive.datasette import charts, feeds, labels
+from archive import labels
+from archive.datasette import charts, feeds
 from archive.datasette import place as place_mod
 from archive.datasette.places import PlaceNotFound, resolve_place
 from archive.datasette.urls import agency_url, place_url, report_agency_url
