@@ -7,6 +7,7 @@ the archive: that is the flow's job, in one thread.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
