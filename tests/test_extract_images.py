@@ -201,3 +201,17 @@ def test_page_images_join_into_one_document_like_a_scanned_pdf():
     assert joined.pages == 2 and [b.kind for b in joined.blocks] == ["paragraph", "table"]
     assert [[c.text for c in r] for r in joined.blocks[1].rows] == [["信息内容", "本年新制作数量"], ["规章", "0"],
                                                                    ["行政规范性文件", "3"]]
+
+
+def test_a_row_cut_by_the_page_break_is_glued():
+    from parsers.extract.image import join_image_pages
+    from parsers.model import Block, Cell, Document
+
+    def page(rows):
+        return Document(format="other", extractor="pillow 12 jpeg", ocr=True, pages=1,
+                        blocks=[Block(kind="table", rows=[[Cell(t) for t in r] for r in rows])])
+
+    docs, _where = join_image_pages([page([["一、本年新收", "3", "4"], ["3.要求提供公开出版物", "", ""]]),
+                                     page([["", "4", "0"], ["4.无正当理由", "1", "2"]])])
+    assert [[c.text for c in r] for r in docs[0].blocks[0].rows] == [
+        ["一、本年新收", "3", "4"], ["3.要求提供公开出版物", "4", "0"], ["4.无正当理由", "1", "2"]]

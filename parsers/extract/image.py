@@ -175,8 +175,10 @@ def join_image_pages(documents: list[Document]) -> tuple[list[Document], list[in
         last = joined.blocks[-1] if joined.blocks else None
         if (last is not None and last.kind == "table" and blocks[0].kind == "table" and last.rows and blocks[0].rows
                 and len(last.rows[0]) == len(blocks[0].rows[0])):
+            more = blocks.pop(0).rows or []
+            _glue_split_row(last.rows, more)
             shift = len(last.rows)  # the table runs on over the page break
-            for row in blocks.pop(0).rows or []:
+            for row in more:
                 for cell in row:
                     if cell.origin is not None:
                         cell.origin = (cell.origin[0] + shift, cell.origin[1])
@@ -191,3 +193,18 @@ def join_image_pages(documents: list[Document]) -> tuple[list[Document], list[in
     if joined is not None:
         joined.text = "\n".join(b.text for b in joined.blocks)
     return out, where
+
+
+def _glue_split_row(above: list, below: list) -> None:
+    """A row the page break cut in two: its label above (values blank), its values below (label blank).
+    The values are put in the row above and the row below is dropped, as the PDF path glues split cells."""
+    if not above or not below:
+        return
+    last, first = above[-1], below[0]
+    label_only = bool(last[0].text) and not any(c.text for c in last[1:])
+    values_only = not first[0].text and any(c.text for c in first[1:])
+    if label_only and values_only:
+        for k, cell in enumerate(first[1:], 1):
+            last[k].text = cell.text
+            last[k].confidence, last[k].flags = cell.confidence, cell.flags
+        below.pop(0)

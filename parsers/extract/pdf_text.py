@@ -150,7 +150,7 @@ def cell_text(glyphs: list[Glyph], apart: bool = False) -> str:
     return collapse_spaces_cjk(text)
 
 
-_PAGE_NUMBER = re.compile(r"^\s*([-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
+_PAGE_NUMBER = re.compile(r"^\s*([-—–－]\s*\d+\s*[-—–－]?|第\s*\d+\s*页(\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d{1,3})\s*$")
 _DIGITS = re.compile(r"\d+")
 
 
