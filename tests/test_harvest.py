@@ -108,6 +108,9 @@ def test_statistics_match_the_numbers_the_sites_published(prefect_harness, sites
                     for col, value in cols.items():
                         assert got.get((table, row, col)) == value, (truth["agency"], truth["year"], table, row, col)
                         checked += 1
-            checks = {c["check_name"]: c["passed"] for c in db.query("select * from checks where report_id = ?", [report["id"]])}
+            # Within-report rules only: the sample sites' years were written independently, so the
+            # across-years carried_over_continuity really fails on them (tests/test_continuity.py tests it).
+            checks = {c["check_name"]: c["passed"] for c in db.query(
+                "select * from checks where report_id = ? and check_name != 'carried_over_continuity'", [report["id"]])}
             assert checks == {"requests_balance": 1, "requests_outcomes_sum": 1, "requests_row_total": 1, "review_total": 1}
     assert checked > 1900

@@ -191,7 +191,7 @@ def _tesseract(images: list[np.ndarray], timeout: float = TIMEOUT_S, lang: str =
 def _glyph(word: Word, scale: float, h: int, conf: float | None = None) -> Glyph:
     left, top, width, height, text, raw_conf = word
     return Glyph(left * scale, (h - top - height) * scale, (left + width) * scale, (h - top) * scale, text,
-                 round(raw_conf / 100 if conf is None else conf, 3))
+                 conf=round(raw_conf / 100 if conf is None else conf, 3))
 
 
 CELL_GAP = 24  # px of white between stacked cell images

@@ -135,7 +135,7 @@ art = {
       ("./P020210129401234567892.zip", "附件打包下载")]),
  "xxgk/zfxxgknb/202001/t20200131_776655.html": ("嘉禾县人民政府2019年政府信息公开工作年度报告", "2020-01-31",
      [("./P020200131301234567890.doc", "2019年年度报告.doc"), ("./P020200131301234567891.et", "统计表.et"),
-      ("./P020200131301234567892.xlsx", "统计表.xlsx"), ("../../images/banner.jpg", "图片")]),
+      ("./P020200131301234567892.xlsx", "统计表.xlsx")]),
  "xxgk/bmnb/202202/t20220215_5550001.html": ("嘉禾县财政局2021年度政府信息公开工作年度报告", "2022-02-15", []),
  "xxgk/bmnb/202102/t20210220_4440001.html": ("嘉禾县财政局2020年度政府信息公开工作年度报告", "2021-02-20", []),
  "xxgk/xznb/202201/t20220110_3330001.html": ("珠泉镇2021年政务公开年报", "2022-01-10", []),
@@ -147,7 +147,7 @@ for path, (t, d, atts) in art.items():
     base = (ROOT / "trs" / path).parent
     year = int(t.split("年")[0][-4:])
     for k, (h, _) in enumerate(atts):
-        if not h.startswith("./") or h.endswith(".jpg"):
+        if not h.startswith("./"):
             continue
         kind = h.rsplit(".", 1)[1]
         if kind == "zip":  # the report and its tables packed together
