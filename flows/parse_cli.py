@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from archive import labels
+from archive.datasette.display import num
 
 from .local_files import LocalFile, read_local_files
 from .steps import extract_items, parse_rows
@@ -55,11 +56,7 @@ def parse_files(files: list[LocalFile]) -> dict[str, Any]:
 
 
 def _fmt(value: Any) -> str:
-    if value is None:
-        return "·"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    return num(value) or "·"  # a blank cell is shown as blank, never as 0
 
 
 def render(result: dict[str, Any], out=None) -> None:
