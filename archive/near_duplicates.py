@@ -18,7 +18,10 @@ import unicodedata
 
 import numpy as np
 import sqlite_utils
-from datasketch import MinHash
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 # 8 bands of 16 rows: candidate threshold ≈ (1/8)^(1/16) ≈ 0.88, so a pair at Jaccard 0.9 is
@@ -79,6 +82,10 @@ def signature(text: str) -> MinHash | None:
     norm = normalized_text(text)
     if len(norm) < MIN_CHARS:
         return None
+    # Imported here: datasketch's package pulls in scipy (about 2 s), which every command that
+    # only opens the archive (serve, search, add of a known file) would otherwise pay at start-up.
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch({norm[i:i + SHINGLE].encode("utf-8") for i in range(len(norm) - SHINGLE + 1)})
     return m
