@@ -69,7 +69,9 @@ GROUP BY s.report_id""",
     # Columns are only ever appended: the search helper and the datasette pages read them by name.
     # `missing_rows`: rows (or whole tables) of the template the parser did not find in the report, so
     # a figure that is absent is never silently absent; `missing_rows_list` names them (parser warnings
-    # "row not found: requests.partly_granted （二）部分公开…").
+    # "row not found: requests.partly_granted （二）部分公开…"). `identity_warnings`: doubts about which
+    # agency the report is (a short name no document or site place could qualify, kept apart per
+    # site); `agency_qualified` is 0 for those.
     "report_summary": f"""
 SELECT r.id AS report_id, r.agency, r.year, r.province, r.city, r.county, r.level, r.template,
   CASE WHEN {_HAS_TABLES} THEN {_cell('requests', "= 'new'")} ELSE {_prose('applications_received')} END
@@ -95,7 +97,9 @@ SELECT r.id AS report_id, r.agency, r.year, r.province, r.city, r.county, r.leve
      AND s.value IS NOT NULL AND s.confidence < 0.8) AS uncertain_values,
   (SELECT COUNT(*) FROM checks c WHERE c.report_id = r.id AND c.passed IS NULL) AS checks_unevaluable,
   {_MISSING_ROWS.format(what="COUNT(*)")} AS missing_rows,
-  {_MISSING_ROWS.format(what="group_concat(value, ' · ')")} AS missing_rows_list
+  {_MISSING_ROWS.format(what="group_concat(value, ' · ')")} AS missing_rows_list,
+  r.agency_qualified,
+  (SELECT group_concat(value, ' · ') FROM json_each(COALESCE(r.identity_warnings_json, '[]'))) AS identity_warnings
 FROM reports r""",
     # one row per refusal reason per report (the `total` column), for "refusals by reason"
     "refusal_reasons": """

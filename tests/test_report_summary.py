@@ -64,3 +64,14 @@ def test_missing_rows_are_counted_and_named(tmp_path):
     assert rows[1]["missing_rows"] == 2
     assert "requests.partly_granted" in rows[1]["missing_rows_list"] and "部分公开" in rows[1]["missing_rows_list"]
     assert rows[2]["missing_rows"] == 0 and rows[2]["missing_rows_list"] is None
+
+
+def test_identity_doubts_are_shown_with_whether_the_name_was_qualified(tmp_path):
+    import json
+    db = _db(tmp_path)
+    db["reports"].update(3, {"agency_qualified": 0, "identity_warnings_json": json.dumps(
+        ["长城镇: no county or city qualifies this name; kept apart per site (site b)"], ensure_ascii=False)})
+    db["reports"].update(1, {"agency_qualified": 1, "identity_warnings_json": "[]"})
+    rows = {r["report_id"]: r for r in db.query("select * from report_summary")}
+    assert rows[3]["agency_qualified"] == 0 and "kept apart per site" in rows[3]["identity_warnings"]
+    assert rows[1]["agency_qualified"] == 1 and rows[1]["identity_warnings"] is None

@@ -218,6 +218,23 @@ def test_report_page_names_a_row_the_parser_did_not_find(server, built, db):
     assert 'id="missing-rows"' not in server.get(f"/-/nianbao/report/{rid}")[2].decode()
 
 
+def test_report_page_shows_doubts_about_the_agency(server, built, db):
+    rid = built.report_ids["kunming_hr_2021"]
+    before = db.execute("select identity_warnings_json, agency_qualified from reports where id = ?", [rid]).fetchone()
+    doubt = "长城镇: no county or city qualifies this name; kept apart per site"
+    try:
+        with db.conn:
+            db.execute("update reports set identity_warnings_json = ?, agency_qualified = 0 where id = ?",
+                       [json.dumps([doubt], ensure_ascii=False), rid])
+        html = server.get(f"/-/nianbao/report/{rid}")[2].decode()
+        assert 'id="identity-warnings"' in html and "kept apart per site" in html and "not qualified" in html
+    finally:
+        with db.conn:
+            db.execute("update reports set identity_warnings_json = ?, agency_qualified = ? where id = ?",
+                       [*before, rid])
+    assert 'id="identity-warnings"' not in server.get(f"/-/nianbao/report/{rid}")[2].decode()
+
+
 def test_replay_serves_archived_bytes_with_their_content_type(server, built, db):
     for label in ("henan_sports_2018", "henan_sports_2021", "liulin_2021"):
         for doc_id, warc_file, offset, fmt in db.execute(
