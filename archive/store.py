@@ -142,9 +142,12 @@ class ArchiveWriter:
         and for a report page the attachment URLs it linked to (a 304 on the page must
         not stop the attachments from being checked)."""
         # The latest capture's WARC record too: a page answered 304 has its links read from it.
+        # Latest per site: a page two entries reach (a column and a report start URL) is
+        # known to both, so neither asks for it unconditionally.
         rows = self.db.query(
             """select url, etag, last_modified, warc_file, warc_offset from captures c
-               where site_id = ? and id = (select max(id) from captures c2 where c2.url = c.url)""", [site_id])
+               where site_id = ? and id = (select max(id) from captures c2 where c2.url = c.url and c2.site_id = c.site_id)""",
+            [site_id])
         known: dict[str, dict[str, Any]] = {
             r["url"]: {k: r[k] for k in ("etag", "last_modified", "warc_file", "warc_offset") if r[k] is not None}
             for r in rows}

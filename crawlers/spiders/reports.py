@@ -39,14 +39,31 @@ from ..safety import BlockedChallenge, HostDown, OffsiteRequest
 from ..site_crawls import SITE, SiteCrawl, container_url
 from parsers.extract.zip_members import ZipRejected, unpack_zip
 from parsers.extract.formats import sniff_format
-from parsers.report.titles import report_body_markers
+from parsers.report.titles import recognize_title, report_body_markers
 
 JAR = "jar:{url}!/{member}"  # the URL of a ZIP member (the jar: scheme's form)
+START = "nianbao_start"  # request meta: a start URL of the site (a list page, or a report page itself)
 __all__ = ["ReportSpider", "container_url", "member_url"]
 
 
 def member_url(zip_url: str, member: str) -> str:
     return JAR.format(url=zip_url, member=quote(member, safe="/"))
+
+
+def _reads_as_report(sel: Selector, report_links: int) -> bool:
+    """Is this start page one annual report rather than its column? Its title names one report of one
+    year, and it holds the report's text (its standard headings), or it links a file while linking at
+    most one report (a column page titled with a year that links many agencies' files stays a list:
+    its files must not become one report's attachments)."""
+    heading = " ".join(sel.xpath("//title//text()").getall()[:1] + sel.xpath("//h1//text()").getall()[:1])
+    title = recognize_title(heading)
+    if title is None or title.year is None:
+        return False
+    if report_body_markers(" ".join(sel.xpath("//body//text()").getall())) >= 3:
+        return True
+    return report_links <= 1 and any(
+        attachment_format(a.attrib.get("href", ""), " ".join(a.xpath(".//text()").getall()))
+        for a in sel.css("a[href]"))
 
 
 def _is_text(response: Response) -> bool:
@@ -109,8 +126,15 @@ class ReportSpider(scrapy.Spider):
             urls = crawl.site["start_urls"]
             crawl.open += len(urls)  # all at once: the site is not done between two of them
             for url in urls:
+                if url in crawl.known:
+                    # A start URL archived as a document is a report page (a registry entry seen as one
+                    # report): asked conditionally like every known document, its links still walked.
+                    headers, meta = self._conditional(crawl, url, {"role": "page", START: True, SITE: crawl.id})
+                    yield scrapy.Request(url, callback=self.parse_report_page, errback=self.on_error,
+                                         headers=headers, meta=meta, dont_filter=True)
+                    continue
                 yield scrapy.Request(url, callback=self.parse_list, errback=self.on_error,
-                                     meta={"role": "list", SITE: crawl.id}, dont_filter=True)
+                                     meta={"role": "list", START: True, SITE: crawl.id}, dont_filter=True)
 
     # -- which site, and when it is done ----------------------------------
 
@@ -156,9 +180,27 @@ class ReportSpider(scrapy.Spider):
     def parse_list(self, response: Response, crawl: SiteCrawl) -> Iterator[Any]:
         if not _is_text(response):
             return  # a start URL that serves a file, not a page
-        meta = {k: v for k, v in response.meta.items() if k != SITE}
-        page = ListPage(response.url, decoded(response), functools.partial(self.allowed, crawl), meta=meta)
-        for convention, found in walk(page):
+        text = decoded(response)
+        found = self._found(crawl, response, text)
+        if response.meta.get(START):
+            sel = Selector(text=text or "<html></html>")
+            reports = {f.url for _, f in found if isinstance(f, ReportLink)}
+            if _reads_as_report(sel, len(reports)):
+                # The start URL is a report page, not its column: archived as the report's page (its
+                # attachments requested first, so they keep it as their parent), its links still walked
+                # for the column's other reports.
+                yield from self._report_page(crawl, response, sel, {"role": "page"})
+        yield from self._walk_list(crawl, response, found)
+
+    def _found(self, crawl: SiteCrawl, response: Response, text: str,
+               meta: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
+        """What every convention finds on a page: (convention, report link or list request)."""
+        meta = {k: v for k, v in (response.meta if meta is None else meta).items() if k not in (SITE, START)}
+        return list(walk(ListPage(response.url, text, functools.partial(self.allowed, crawl), meta=meta)))
+
+    def _walk_list(self, crawl: SiteCrawl, response: Response, found: list[tuple[str, Any]]) -> Iterator[Any]:
+        """Requests for the report links and further list pages found on a page."""
+        for convention, found in found:
             if isinstance(found, ReportLink):
                 meta = {"link_text": found.text, "list_url": response.url, "year_hint": found.year,
                         "convention": convention, **found.meta}
@@ -182,8 +224,14 @@ class ReportSpider(scrapy.Spider):
     # -- documents --------------------------------------------------------
 
     def _document_request(self, crawl: SiteCrawl, url: str, callback, meta: dict[str, Any]) -> scrapy.Request:
-        headers = {}
         url = container_url(url)
+        headers, meta = self._conditional(crawl, url, meta)
+        return self._request(crawl, url, callback=callback, headers=headers, meta=meta)
+
+    @staticmethod
+    def _conditional(crawl: SiteCrawl, url: str, meta: dict[str, Any]) -> tuple[dict[str, str], dict[str, Any]]:
+        """The validators of a known document's last capture as request headers (and a 304 let through)."""
+        headers = {}
         known = crawl.known.get(url) or next((crawl.known[m] for m in crawl.known_members.get(url, [])), None)
         if known:
             if known.get("etag"):
@@ -192,7 +240,7 @@ class ReportSpider(scrapy.Spider):
                 headers["If-Modified-Since"] = known["last_modified"]
         if headers:
             meta = dict(meta, handle_httpstatus_list=[304])
-        return self._request(crawl, url, callback=callback, headers=headers, meta=meta)
+        return headers, meta
 
     @_settles
     def parse_report_page(self, response: Response, crawl: SiteCrawl) -> Iterator[Any]:
@@ -204,8 +252,11 @@ class ReportSpider(scrapy.Spider):
             archived = self._archived_page(crawl, response.url)
             if archived is not None:
                 crawl.links_from_archive += 1
-                yield from self._attachment_requests(crawl, archived, Selector(text=decoded(archived) or "<html></html>"),
+                text = decoded(archived)
+                yield from self._attachment_requests(crawl, archived, Selector(text=text or "<html></html>"),
                                                      response.meta)
+                if response.meta.get(START):  # a report start page: its links lead on, as on the first night
+                    yield from self._walk_list(crawl, archived, self._found(crawl, archived, text, response.meta))
             for att in crawl.known.get(response.url, {}).get("attachments", []):
                 meta = {"link_text": att.get("link_text"), "parent_url": response.url, "role": "attachment",
                         "list_url": response.meta.get("list_url"), "year_hint": response.meta.get("year_hint")}
@@ -214,11 +265,18 @@ class ReportSpider(scrapy.Spider):
         if not _is_text(response):
             yield self._item(crawl, response)  # the "page" turned out to be a file
             return
-        sel = Selector(text=decoded(response) or "<html></html>")
+        text = decoded(response)
+        yield from self._report_page(crawl, response, Selector(text=text or "<html></html>"))
+        if response.meta.get(START):
+            yield from self._walk_list(crawl, response, self._found(crawl, response, text))
+
+    def _report_page(self, crawl: SiteCrawl, response: Response, sel: Selector,
+                     extra: dict[str, Any] | None = None) -> Iterator[Any]:
+        """A report page's item and the requests for its attachments and page images."""
         # How much the page reads like the report itself (0–5 standard headings): a page that only
         # links the report as an attachment has none, a gkml page with the full text has several.
         markers = report_body_markers(" ".join(sel.xpath("//body//text()").getall()))
-        yield self._item(crawl, response, dict(page_metadata(sel), report_markers=markers))
+        yield self._item(crawl, response, dict(page_metadata(sel), report_markers=markers, **(extra or {})))
         yield from self._attachment_requests(crawl, response, sel, response.meta)
 
     def _attachment_requests(self, crawl: SiteCrawl, page: Response, sel: Selector,
