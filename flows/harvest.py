@@ -9,6 +9,7 @@ the archive's single writer.
 """
 from __future__ import annotations
 
+import collections
 import os
 import queue
 import time
@@ -27,12 +28,15 @@ from archive.store import ArchiveWriter, RunCounts
 from crawlers.recorder import utc_now
 from crawlers.sites import Site, load_sites
 
-from .ingest import ProgressFn, ingest_site, version_reports
+from .ingest import PreparedSite, ProgressFn, ingest_site, prepare_site, version_reports
 from .tasks import CrawlResult, ShardResult, crawl_shard
 
 
 PENDING_DIR = "_pending"
 CRAWLERS = 2  # crawl processes; each serves its shard of sites at once
+# Sites whose extraction is submitted ahead of the one being archived: enough to keep the
+# task runner's workers busy, few enough that their bodies (two chunks each) stay small.
+LOOKAHEAD_SITES = 3
 
 
 def shard_sites(sites: list[Site], shards: int) -> list[list[Site]]:
@@ -117,19 +121,38 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
                 for k, shard in enumerate(shards)]
             by_id = {site.id: site for site in sites}
             ended = 0
-            while ended < len(futures):  # ingest each site as soon as its crawl is done
-                try:
-                    result = done.get(timeout=1.0)
-                except queue.Empty:
-                    if all(_finished(f) for f in futures) and done.empty():
-                        break  # a shard task that failed before it could report (see its state)
-                    continue
+            waiting: collections.deque[CrawlResult] = collections.deque()  # crawled, not yet prepared
+            prepared: collections.deque[PreparedSite] = collections.deque()
+
+            def take(result: CrawlResult | ShardResult) -> None:
+                nonlocal ended
                 if isinstance(result, ShardResult):
                     ended += 1
                     counts.crawl_cpu_s = round(counts.crawl_cpu_s + result.cpu_s, 2)
+                else:
+                    progress("site_crawled", 1)
+                    waiting.append(result)
+
+            while ended < len(futures) or waiting or prepared:  # ingest each site as soon as its crawl is done
+                while True:  # every site crawled by now, without waiting
+                    try:
+                        take(done.get_nowait())
+                    except queue.Empty:
+                        break
+                # The next sites' extraction runs on the task runner while this one is archived.
+                while waiting and len(prepared) < LOOKAHEAD_SITES:
+                    result = waiting.popleft()
+                    prepared.append(prepare_site(writer, by_id[result.site_id], result, warc_dir, counts))
+                if prepared:
+                    ready = prepared.popleft()
+                    ingest_crawl(writer, ready.site, ready.result, warc_dir, counts, site_names, progress,
+                                 prepared=ready)
                     continue
-                progress("site_crawled", 1)
-                ingest_crawl(writer, by_id[result.site_id], result, warc_dir, counts, site_names, progress)
+                try:
+                    take(done.get(timeout=1.0))
+                except queue.Empty:
+                    if all(_finished(f) for f in futures) and done.empty():
+                        break  # a shard task that failed before it could report (see its state)
         status = "completed"
     finally:
         writer.finish_run(finished_at=utc_now(), status=status, counts=counts)
@@ -142,10 +165,11 @@ def _finished(future: Any) -> bool:
 
 
 def ingest_crawl(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str, counts: RunCounts,
-                 site_names: dict[str, str | None], progress: ProgressFn, record: bool = True) -> None:
+                 site_names: dict[str, str | None], progress: ProgressFn, record: bool = True,
+                 prepared: PreparedSite | None = None) -> None:
     """Archive one site's crawl output, version what changed, index it, and forget the events file."""
     started = utc_now()
-    health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress)
+    health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress, prepared)
     versions = version_reports(writer, touched, site_names, counts)
     counts.reports_new += len(created)
     health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)

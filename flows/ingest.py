@@ -6,6 +6,7 @@ extraction and parsing — is submitted as tasks to the flow's task runner.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from archive.store import ArchiveWriter, Capture, RunCounts
@@ -65,13 +66,45 @@ class SiteHealth:
                     problem=self.problems[0] if self.problems else None)
 
 
+@dataclass
+class PreparedSite:
+    """A site's crawl read and its first chunk's extraction submitted, nothing written yet:
+    the flow prepares the next sites while it archives this one, so extraction overlaps the
+    archive writes instead of waiting for them."""
+
+    site: Site
+    result: CrawlResult
+    health: SiteHealth
+    events: list[dict[str, Any]]
+    chunks: list[list[dict[str, Any]]]
+    first: tuple[list[tuple[Capture, bytes]], dict[str, Any]] | None
+
+
+def prepare_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str,
+                 counts: RunCounts) -> PreparedSite:
+    """Read a site's crawl events and submit extraction of its first chunk. Reads only."""
+    health = SiteHealth(site, counts)
+    events = read_events(result.events_path)
+    docs = [e for e in events if e["kind"] == "document"]
+    fresh = [e for e in docs if not e.get("not_modified") and e.get("warc_file")]
+    # Pages before attachments, so an attachment finds the report its page belongs to.
+    fresh.sort(key=lambda e: 0 if e.get("role") == "page" else 1)
+    # In chunks, extraction of the next chunk running while this one is archived:
+    # memory holds two chunks of bodies per prepared site, however large the site.
+    chunks = [fresh[i:i + INGEST_CHUNK] for i in range(0, len(fresh), INGEST_CHUNK)]
+    first = _read_and_submit(writer, chunks[0], warc_dir, health) if chunks else None
+    return PreparedSite(site, result, health, events, chunks, first)
+
+
 def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str,
-                counts: RunCounts, progress: ProgressFn) -> tuple[SiteHealth, set[int], set[int]]:
+                counts: RunCounts, progress: ProgressFn,
+                prepared: PreparedSite | None = None) -> tuple[SiteHealth, set[int], set[int]]:
     """Archive one site's crawl. Returns its health, the reports touched and those created."""
     from prefect import get_run_logger
     logger = get_run_logger()
-    health = SiteHealth(site, counts)
-    events = read_events(result.events_path)
+    if prepared is None:
+        prepared = prepare_site(writer, site, result, warc_dir, counts)
+    health, events, chunks = prepared.health, prepared.events, prepared.chunks
     fetches = [e for e in events if e["kind"] == "fetch"]
     writer.log_fetches(fetches)
     health.row["pages_fetched"] = sum(1 for e in fetches if e.get("status"))
@@ -93,20 +126,13 @@ def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir
         if e.get("error_kind") in REMOVED_STATUSES and e.get("role") in ("page", "attachment"):
             touched.update(writer.mark_removed(e["url"], utc_now()))
 
-    docs = [e for e in events if e["kind"] == "document"]
-    for e in docs:
-        if e.get("not_modified"):
+    for e in events:
+        if e["kind"] == "document" and e.get("not_modified"):
             writer.touch_url(e["url"], e["fetched_at"])
-    fresh = [e for e in docs if not e.get("not_modified") and e.get("warc_file")]
-    # Pages before attachments, so an attachment finds the report its page belongs to.
-    fresh.sort(key=lambda e: 0 if e.get("role") == "page" else 1)
 
     created: set[int] = set()
     page_reports: dict[str, int] = {}
-    # In chunks, extraction of the next chunk running while this one is archived:
-    # memory holds two chunks of bodies, however large the site.
-    chunks = [fresh[i:i + INGEST_CHUNK] for i in range(0, len(fresh), INGEST_CHUNK)]
-    submitted = _read_and_submit(writer, chunks[0], warc_dir, health) if chunks else None
+    submitted = prepared.first
     for k in range(len(chunks)):
         captures, pending = submitted
         submitted = _read_and_submit(writer, chunks[k + 1], warc_dir, health) if k + 1 < len(chunks) else None

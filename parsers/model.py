@@ -9,7 +9,7 @@ rerun without extracting again.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 BlockKind = Literal["heading", "paragraph", "table"]
@@ -68,14 +68,10 @@ class Document:
         return [b for b in self.blocks if b.kind == "table"]
 
     def to_json(self) -> str:
-        data = asdict(self)
-        for b in data["blocks"]:
-            for row in b.get("rows") or []:
-                for c in row:  # OCR's per-cell fields only where set: born-digital JSON stays as it was
-                    if c.get("confidence") is None:
-                        c.pop("confidence", None)
-                    if not c.get("flags"):
-                        c.pop("flags", None)
+        # Built by hand rather than with dataclasses.asdict, whose deep copy of every cell was
+        # a tenth of a harvest's CPU; the JSON is the same, key for key.
+        data = {name: getattr(self, name) for name in _DOCUMENT_FIELDS}
+        data["blocks"] = [_block_dict(b) for b in self.blocks]
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
@@ -117,3 +113,24 @@ def table_text(rows: list[list[Cell]]) -> str:
             cells.append(cell.text)
         lines.append("\t".join(cells))
     return "\n".join(lines)
+
+
+def _cell_dict(c: Cell) -> dict[str, Any]:
+    d: dict[str, Any] = {"text": c.text, "row_span": c.row_span, "col_span": c.col_span, "origin": c.origin}
+    if c.confidence is not None:  # OCR's per-cell fields only where set: born-digital JSON stays as it was
+        d["confidence"] = c.confidence
+    if c.flags:
+        d["flags"] = list(c.flags)
+    return d
+
+
+def _block_dict(b: Block) -> dict[str, Any]:
+    d = {name: getattr(b, name) for name in _BLOCK_FIELDS}
+    d["rows"] = None if b.rows is None else [[_cell_dict(c) for c in row] for row in b.rows]
+    d["source"] = {name: getattr(b.source, name) for name in _SOURCE_FIELDS}
+    return d
+
+
+_DOCUMENT_FIELDS = [f.name for f in fields(Document)]
+_BLOCK_FIELDS = [f.name for f in fields(Block)]
+_SOURCE_FIELDS = [f.name for f in fields(Source)]

@@ -85,6 +85,7 @@ def is_empty_marker(s: str | None) -> bool:
     return bool(t) and (t in EMPTY_MARKERS or all(ch in _DASHES for ch in t))
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and a night reads the same few hundred cell texts again and again
 def parse_number(s: str | None) -> tuple[float | int | None, str]:
     """Read one cell as a number.
 

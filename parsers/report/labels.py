@@ -40,6 +40,9 @@ _NOTE = re.compile(r"\((?:因政府信息公开|单位|注)[^)]*\)")
 
 
 _T2S = OpenCC("t2s")
+# Label functions are pure and a night repeats the same few hundred labels in every report:
+# cached, they stop being a third of the parse's CPU. Their results are immutable (str, frozen Match).
+_CACHE = 1 << 16
 
 
 def to_simplified(s: str) -> str:
@@ -54,6 +57,7 @@ def _t2s_short(s: str) -> str:
     return _T2S.convert(s)
 
 
+@lru_cache(maxsize=_CACHE)
 def clean(label: str | None) -> str:
     """A label ready for matching: normalised, simplified, whitespace-free, aliases applied."""
     s = to_simplified(normalize_label(label))
@@ -110,6 +114,7 @@ _OTHER_SUB = re.compile(r"(?:^|\(六\)其他处理|\D)3[.、．]?其他$|^其他
 _OTHER_GROUP = re.compile(r"\(六\)其他|其他处理")
 
 
+@lru_cache(maxsize=_CACHE)
 def request_row(label: str, *, group: str | None = None) -> Match | None:
     """The requests-table row a label names. `group` is the (三)…(六) group a sub-row sits in."""
     s = clean(label)
@@ -127,6 +132,7 @@ def request_row(label: str, *, group: str | None = None) -> Match | None:
     return _fuzzy(s, _REQUEST_CANON)
 
 
+@lru_cache(maxsize=_CACHE)
 def request_group(label: str) -> str | None:
     """Which outcome group a heading cell opens: denied/unable/rejected/other."""
     s = clean(label)
@@ -153,6 +159,7 @@ _REQUEST_COLS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def request_col(label: str) -> str | None:
     """An applicant column header: natural_person … other_org, total, or 'subtotal' (not a schema key)."""
     s = clean(label)
@@ -175,6 +182,7 @@ _ACTIVE_ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def active_row(label: str) -> Match | None:
     s = clean(label)
     if not s or len(s) > 30:
@@ -200,6 +208,7 @@ _ACTIVE_COLS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def active_col(label: str) -> str | None:
     s = clean(label)
     if not s:
@@ -209,6 +218,7 @@ def active_col(label: str) -> str | None:
 
 # --- review table (四) -----------------------------------------------------------
 
+@lru_cache(maxsize=_CACHE)
 def review_group(label: str) -> str | None:
     s = _NOTE.sub("", clean(label))
     if "未经复议" in s or "直接起诉" in s:
@@ -229,6 +239,7 @@ _REVIEW_COLS: tuple[tuple[str, str], ...] = (
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def review_col(label: str) -> str | None:
     s = _NOTE.sub("", clean(label))
     if not s:
@@ -254,6 +265,7 @@ def _fuzzy_col(s: str, canon: dict[str, str]) -> str | None:
 
 # --- which table a heading or title names ------------------------------------------
 
+@lru_cache(maxsize=_CACHE)
 def table_of_heading(text: str) -> str | None:
     """'active'/'requests'/'review' when a heading or title introduces that table."""
     s = clean(text)
