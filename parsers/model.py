@@ -116,11 +116,11 @@ def table_text(rows: list[list[Cell]]) -> str:
 
 
 def _cell_dict(c: Cell) -> dict[str, Any]:
-    d: dict[str, Any] = {"text": c.text, "row_span": c.row_span, "col_span": c.col_span, "origin": c.origin}
-    if c.confidence is not None:  # OCR's per-cell fields only where set: born-digital JSON stays as it was
-        d["confidence"] = c.confidence
-    if c.flags:
-        d["flags"] = list(c.flags)
+    d = {name: getattr(c, name) for name in _CELL_FIELDS}
+    if d["confidence"] is None:  # OCR's per-cell fields only where set: born-digital JSON stays as it was
+        del d["confidence"]
+    if not d["flags"]:
+        del d["flags"]
     return d
 
 
@@ -133,4 +133,5 @@ def _block_dict(b: Block) -> dict[str, Any]:
 
 _DOCUMENT_FIELDS = [f.name for f in fields(Document)]
 _BLOCK_FIELDS = [f.name for f in fields(Block)]
+_CELL_FIELDS = [f.name for f in fields(Cell)]
 _SOURCE_FIELDS = [f.name for f in fields(Source)]

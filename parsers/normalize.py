@@ -7,10 +7,11 @@ callers keep the raw cell text and store the normalised value beside it.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Literal
+from typing import Callable, Literal, TypeVar
 
 NumberStatus = Literal["number", "blank", "empty_marker", "unparsed"]
 
@@ -32,6 +33,22 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _NUMBER = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$")
 
 
+T = TypeVar("T")
+
+
+def cached_when_short(fn: Callable[..., T]) -> Callable[..., T]:
+    """Memoise a pure function of a string for short strings only: labels and cells repeat in
+    every report, whole texts do not and would fill the cache. Results must be immutable."""
+    cached = lru_cache(maxsize=1 << 16)(fn)
+
+    @functools.wraps(fn)
+    def wrapper(s, *args, **kwargs):
+        if isinstance(s, str) and len(s) <= 256:
+            return cached(s, *args, **kwargs)
+        return fn(s, *args, **kwargs)
+    return wrapper
+
+
 def normalize_text(s: str | None) -> str:
     """NFKC, bookmarks and invisible characters removed, whitespace tidied.
 
@@ -40,15 +57,10 @@ def normalize_text(s: str | None) -> str:
     """
     if not s:
         return ""
-    # Table cells and labels repeat across every report of a template: cache the short ones.
-    return _normalize_short(s) if len(s) <= 256 else _normalize(s)
-
-
-@lru_cache(maxsize=1 << 16)
-def _normalize_short(s: str) -> str:
     return _normalize(s)
 
 
+@cached_when_short
 def _normalize(s: str) -> str:
     s = unicodedata.normalize("NFKC", s)
     s = _BOOKMARK.sub("", s)
@@ -70,13 +82,9 @@ def collapse_spaces_cjk(s: str | None) -> str:
     return _CJK_GAP.sub("", s)
 
 
+@cached_when_short
 def normalize_label(s: str | None) -> str:
     """A label for matching: NFKC, no bookmarks, no whitespace at all."""
-    return _label(s) if s and len(s) <= 256 else re.sub(r"\s+", "", normalize_text(s))
-
-
-@lru_cache(maxsize=1 << 16)
-def _label(s: str) -> str:
     return re.sub(r"\s+", "", normalize_text(s))
 
 
@@ -85,7 +93,7 @@ def is_empty_marker(s: str | None) -> bool:
     return bool(t) and (t in EMPTY_MARKERS or all(ch in _DASHES for ch in t))
 
 
-@lru_cache(maxsize=1 << 16)  # pure, and a night reads the same few hundred cell texts again and again
+@cached_when_short
 def parse_number(s: str | None) -> tuple[float | int | None, str]:
     """Read one cell as a number.
 

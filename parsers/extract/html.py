@@ -36,7 +36,7 @@ def extract_html(data: bytes, *, url: str = "", http_charset: str | None = None)
     except (lxml.etree.ParserError, ValueError) as exc:
         return Document(format="html", error=f"unparsable HTML: {exc}", extractor=extractor)
     meta = trafilatura.bare_extraction(html, url=url or None, with_metadata=True, include_tables=True,
-                                       favor_recall=True, fast=True)
+                                       favor_recall=True)
     main_text = (meta.text if meta is not None else "") or ""
     page_title = element_text(tree.find(".//title")) if tree.find(".//title") is not None else ""
     root = content_root(tree, main_text)

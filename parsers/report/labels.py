@@ -12,11 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from opencc import OpenCC  # well-kept conversion tables, instead of a hand-kept character list
 
-from ..normalize import normalize_label
+from ..normalize import cached_when_short, normalize_label
 
 # Misspellings and variants seen in real reports, mapped to the canonical words.
 ALIASES: tuple[tuple[str, str], ...] = (
@@ -40,24 +39,21 @@ _NOTE = re.compile(r"\((?:因政府信息公开|单位|注)[^)]*\)")
 
 
 _T2S = OpenCC("t2s")
-# Label functions are pure and a night repeats the same few hundred labels in every report:
-# cached, they stop being a third of the parse's CPU. Their results are immutable (str, frozen Match).
-_CACHE = 1 << 16
 
 
 def to_simplified(s: str) -> str:
     """Traditional characters → simplified (pages served through a site's 繁體 switch or a mirror)."""
     if s.isascii():
         return s
-    return _t2s_short(s) if len(s) <= 256 else _T2S.convert(s)
+    return _t2s(s)
 
 
-@lru_cache(maxsize=1 << 16)
-def _t2s_short(s: str) -> str:
+@cached_when_short
+def _t2s(s: str) -> str:
     return _T2S.convert(s)
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short  # pure, and every report repeats the same labels: a third of the parse's CPU uncached
 def clean(label: str | None) -> str:
     """A label ready for matching: normalised, simplified, whitespace-free, aliases applied."""
     s = to_simplified(normalize_label(label))
@@ -114,7 +110,7 @@ _OTHER_SUB = re.compile(r"(?:^|\(六\)其他处理|\D)3[.、．]?其他$|^其他
 _OTHER_GROUP = re.compile(r"\(六\)其他|其他处理")
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def request_row(label: str, *, group: str | None = None) -> Match | None:
     """The requests-table row a label names. `group` is the (三)…(六) group a sub-row sits in."""
     s = clean(label)
@@ -132,7 +128,7 @@ def request_row(label: str, *, group: str | None = None) -> Match | None:
     return _fuzzy(s, _REQUEST_CANON)
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def request_group(label: str) -> str | None:
     """Which outcome group a heading cell opens: denied/unable/rejected/other."""
     s = clean(label)
@@ -159,7 +155,7 @@ _REQUEST_COLS: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def request_col(label: str) -> str | None:
     """An applicant column header: natural_person … other_org, total, or 'subtotal' (not a schema key)."""
     s = clean(label)
@@ -182,7 +178,7 @@ _ACTIVE_ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def active_row(label: str) -> Match | None:
     s = clean(label)
     if not s or len(s) > 30:
@@ -208,7 +204,7 @@ _ACTIVE_COLS: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def active_col(label: str) -> str | None:
     s = clean(label)
     if not s:
@@ -218,7 +214,7 @@ def active_col(label: str) -> str | None:
 
 # --- review table (四) -----------------------------------------------------------
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def review_group(label: str) -> str | None:
     s = _NOTE.sub("", clean(label))
     if "未经复议" in s or "直接起诉" in s:
@@ -239,7 +235,7 @@ _REVIEW_COLS: tuple[tuple[str, str], ...] = (
 )
 
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def review_col(label: str) -> str | None:
     s = _NOTE.sub("", clean(label))
     if not s:
@@ -265,7 +261,7 @@ def _fuzzy_col(s: str, canon: dict[str, str]) -> str | None:
 
 # --- which table a heading or title names ------------------------------------------
 
-@lru_cache(maxsize=_CACHE)
+@cached_when_short
 def table_of_heading(text: str) -> str | None:
     """'active'/'requests'/'review' when a heading or title introduces that table."""
     s = clean(text)
