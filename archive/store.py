@@ -27,7 +27,7 @@ def _json(value: Any) -> str:
 
 
 # interface.md fixes documents.format to html, pdf, docx, doc, wps, xls, xlsx, other.
-INTERFACE_FORMATS = {"et": "other", "zip": "other", "jpeg": "other", "png": "other", "tiff": "other"}
+INTERFACE_FORMATS = {"et": "other", "zip": "other", "jpeg": "other", "png": "other", "tiff": "other", "txt": "other"}
 
 
 @dataclass

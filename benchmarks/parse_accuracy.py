@@ -26,13 +26,14 @@ sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "tests" / "corpus" / "files"
 
 from parsers.extract import extract  # noqa: E402
-from parsers.model import Document  # noqa: E402
 from parsers.report import parse_report  # noqa: E402
 
 BORN_DIGITAL = ("html", "wordhtml", "docx", "pdf", "doc", "wps", "xls", "xlsx", "flat", "cells", "colmajor", "seed")
 # Variation classes of real producers' layouts (tests/corpus/README.md): also reported per format.
 PRODUCER_CLASSES = ("vertical_header", "rotated_header", "wrapped_space", "missing_chars", "hybrid_other",
                     "prose_above", "shaded_prose", "repeated_header", "missing_rules", "blank_review", "agency_line")
+# Report pages saved as text (reports 106+): counted per text format, in `text` and `text:CLASS`.
+TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells")
 
 
 # Flags that describe a value rather than doubt it.
@@ -51,6 +52,8 @@ def _groups(truth: dict) -> tuple[str, ...]:
     groups (all, born_digital, format:X, template:X), whose floors were set on the corpus before them."""
     fmt = truth["format"]
     variations = [v for v in truth.get("variations", []) if not v.startswith("real text")]
+    if fmt in TEXT_FORMATS:
+        return ("text", f"format:{fmt}") + tuple(f"text:{v}" for v in variations)
     classes = tuple(f"class:{v}" for v in variations)
     if any(v in PRODUCER_CLASSES for v in variations):
         return classes + tuple(f"class:{v}/{fmt}" for v in variations if v in PRODUCER_CLASSES) + (
@@ -61,12 +64,7 @@ def _groups(truth: dict) -> tuple[str, ...]:
 
 def _parse_one(truth: dict):
     data = (CORPUS / truth["file"]).read_bytes()
-    if truth["file"].endswith(".txt"):
-        # The seeds: real reports' text as the team received it (no file to extract), parsed as a text-only document.
-        doc = Document(format="other", text=data.decode("utf-8"))
-    else:
-        doc = extract(data, url=truth["file"])
-    return parse_report([doc])
+    return parse_report([extract(data, url=truth["file"])])
 
 
 def evaluate(only: str | None = None, show_misses: bool = False, workers: int = 2) -> dict:

@@ -67,7 +67,7 @@ class _OneTransaction:
 def _validate(args: argparse.Namespace, files: list[LocalFile]) -> None:
     for f in files:
         if f.format == "other":
-            raise UserError(f"{f.path}: unsupported format (not HTML, PDF, DOC, DOCX, WPS, XLS, XLSX, ET or ZIP)")
+            raise UserError(f"{f.path}: unsupported format (not HTML, PDF, DOC, DOCX, WPS, XLS, XLSX, ET, ZIP, an image or text)")
     if args.url and not args.url.startswith(("http://", "https://")):
         raise UserError(f"--url {args.url}: not an http(s) URL")
     if args.url and len(files) > 1:

@@ -121,16 +121,19 @@ def test_bad_input_is_one_line_naming_the_path_and_changes_nothing(tmp_path):
     before = snapshot(db_path)
     empty = tmp_path / "empty.pdf"
     empty.write_bytes(b"")
+    binary = tmp_path / "data.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
     text = tmp_path / "notes.txt"
     text.write_text("只是一段文字，不是报告。", encoding="utf-8")
     notice = tmp_path / "notice.html"
     notice.write_text("<html><body><h1>关于召开会议的通知</h1><p>各单位：</p></body></html>", encoding="utf-8")
     cases = {tmp_path / "missing.pdf": "no such file", tmp_path: "is a directory", empty: "empty file",
-             text: "unsupported format", notice: "not recognised as an annual report"}
+             binary: "unsupported format", notice: "not recognised as an annual report",
+             text: "not recognised as an annual report"}
     for path, why in cases.items():
         # beside a good file (report_b.pdf, which must not be archived either); a file naming no report
-        # beside a report would be one of its documents (like an attachment), so that one goes alone
-        good = [] if path == notice else [str(FIXTURES / "report_b.pdf")]
+        # beside a report would be one of its documents (like an attachment), so those go alone
+        good = [] if path in (notice, text) else [str(FIXTURES / "report_b.pdf")]
         proc = nianbao("add", *good, str(path), "--db", str(db_path))
         assert proc.returncode == 2, (path, proc.stderr)
         assert proc.stderr.count("\n") == 1 and str(path) in proc.stderr and why in proc.stderr, proc.stderr

@@ -91,6 +91,9 @@ def _dispatch(data: bytes, fmt: str, *, url: str, http_charset: str | None, conv
         from .image import extract_image
         return extract_image(data, fmt, name=url)
     named = extension_format(url)
+    if fmt == "txt" and not named:
+        from .plain_text import extract_text
+        return extract_text(data, http_charset=http_charset)
     if named:
         return Document(format="other" if named in IMAGE_FORMATS else named,
                         error=f"named .{named} but the bytes are not a {named.upper()} file "

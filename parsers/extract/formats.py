@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from urllib.parse import urlparse
 
-FORMATS = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "et", "zip", "jpeg", "png", "tiff", "other")
+FORMATS = ("html", "pdf", "docx", "doc", "wps", "xls", "xlsx", "et", "zip", "jpeg", "png", "tiff", "txt", "other")
 # Page images (a 图片版 report's pages, an image attachment): archived as documents.format 'other',
 # the sniffed kind kept in detected_format.
 IMAGE_FORMATS = ("jpeg", "png", "tiff")
@@ -15,6 +15,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def extension_format(url_or_name: str) -> str | None:
+    """The attachment format a link's name promises (not .txt: a text link is rarely a report)."""
     ext = os.path.splitext(urlparse(url_or_name).path)[1].lower()
     return ATTACHMENT_EXTENSIONS.get(ext)
 
@@ -63,4 +64,8 @@ def sniff_format(data: bytes, url: str = "", content_type: str | None = None) ->
         return "html"
     if content_type and "html" in content_type.lower():
         return "html"
+    from .plain_text import looks_like_text
+
+    if looks_like_text(data):
+        return "txt"
     return "other"

@@ -3,8 +3,8 @@
 When a CMS paste, a PDF text layer or a Word dump is all there is, a table
 arrives as lines: one row per line with cells separated by spaces or tabs
 ("行政许可 0 0 0"), or one cell per line (label, then its values on the
-following lines), or labels wrapped over two lines ("1.信访举报投" / "诉类申请").
-The lines are regrouped into rows and decoded by the same `RowStream` (rows
+following lines), or labels wrapped over two lines ("1.信访举报投" / "诉类申请"), or
+cells kept apart by pipes (`pipe_rows`: their empty cells keep their places). The lines are regrouped into rows and decoded by the same `RowStream` (rows
 aligned to the template's canonical rows) as real tables, with
 `source='flat_text'`; without column
 positions, values are placed in schema order only when their count fits.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from . import labels
+from . import labels, pipe_rows
 from ..normalize import normalize_text
 from .schema_keys import REQUEST_COLS
 from .statistics_tables import RawRow, RowStream, StatCell, is_value, read_value
@@ -85,13 +85,23 @@ def text_rows(lines: list, document_index: int) -> list[RawRow]:
             rows.append(RawRow(([label] if label else []) + values, document_index, row_page))
         label, values = None, []
 
-    for item in lines:
+    for item in pipe_rows.regroup(lines):
         raw, page = item if isinstance(item, tuple) else (item, None)
         if label is None and not values:
             row_page = page
+        if isinstance(raw, list):
+            # a row whose cells the text kept apart (pipes): empty cells hold their places
+            flush()
+            cells = [normalize_text(c) for c in raw]
+            if any(cells) and not (len(cells[0]) > 70 or "。" in cells[0]):
+                rows.append(RawRow(cells, document_index, page))
+            continue
         toks = _tokens(raw or "")
         if not toks:
             continue
+        if len(toks) > 1 and not any(is_value(t) for t in toks) and _data_row_label("".join(toks)) and not any(
+                labels.request_col(t) or labels.review_col(t) or labels.active_col(t) for t in toks):
+            toks = ["".join(toks)]  # one label the author wrapped with a space: "一、本年新收政府信息 公开申请数量"
         first_is_label = not is_value(toks[0])
         if first_is_label and len(toks) > 1:
             if (label is not None and not values and not _row_label(toks[0]) and not _NUMBERED.match(toks[0])

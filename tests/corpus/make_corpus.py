@@ -846,6 +846,7 @@ def build_reports() -> list[Report]:
         reports.append(rep)
         n += 1
     reports += producer_reports()
+    reports += text_reports()
     return reports
 
 
@@ -862,12 +863,15 @@ PRODUCER_FORMATS = ("pdf", "docx", "wordhtml")
 
 
 def producer_reports() -> list[Report]:
-    rng = random.Random(SEED + 2)
+    return class_reports(random.Random(SEED + 2), 64, PRODUCER_CLASSES, PRODUCER_FORMATS, lambda n: (n * 3 + 1))
+
+
+def class_reports(rng: random.Random, n: int, classes: list, formats: tuple, agency_at) -> list[Report]:
+    """Every class in every format, numbered from n; `agency_at(n)` picks the agency."""
     out = []
-    n = 64
-    for template, variations in PRODUCER_CLASSES:
-        for fmt in PRODUCER_FORMATS:
-            agency, region, level = AGENCIES[(n * 3 + 1) % len(AGENCIES)]
+    for template, variations in classes:
+        for fmt in formats:
+            agency, region, level = AGENCIES[agency_at(n) % len(AGENCIES)]
             year = rng.choice([2021, 2022, 2023, 2024]) if template == "2021" else rng.choice([2019, 2020])
             rep = Report(f"{n:02d}_{template}_{fmt}", template, year, agency, region, level, fmt, list(variations))
             rep.values = make_values(rng, template, False)
@@ -928,7 +932,8 @@ def truth(rep: Report) -> dict:
 
 
 EXT = {"html": ".html", "wordhtml": ".html", "flat": ".html", "cells": ".html", "colmajor": ".html", "docx": ".docx", "pdf": ".pdf",
-       "doc": ".doc", "scan": ".pdf", "wps": ".wps", "xlsx": ".xlsx", "xls": ".xls"}
+       "doc": ".doc", "scan": ".pdf", "wps": ".wps", "xlsx": ".xlsx", "xls": ".xls",
+       "txt_rows": ".txt", "txt_close": ".txt", "txt_open": ".txt", "txt_cells": ".txt"}
 
 
 def render_sheet_html(rep: Report) -> bytes:
@@ -944,6 +949,93 @@ def render_sheet_html(rep: Report) -> bytes:
             parts.append(table_html(g))
     parts.append("</body></html>")
     return "\n".join(parts).encode("utf-8")
+
+
+# --- text exports (reports 106+) -------------------------------------------------------
+# A report page saved as text, the way copies of real report pages read: by an HTML-to-text tool
+# (html2text, trafilatura old and new, a reading view) or pasted from Word. Each keeps a table's
+# cells apart its own way; the truth is the same as for the HTML.
+TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells")
+TEXT_CLASSES = [("2021", ["blank"]), ("2021", ["wrapped_space", "agency_line"]), ("2019", ["blank", "dash"]),
+                ("2021", ["hybrid_other", "typos", "page_meta"])]
+
+
+def _spans(g: Grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
+    covered = {}
+    for r0, c0, r1, c1 in g.merges:
+        for r in range(r0, r1 + 1):
+            for c in range(c0, c1 + 1):
+                covered[(r, c)] = (r0, c0, r1, c1)
+    return covered
+
+
+def _text_cell(t: str) -> str:
+    return t.replace("\n", " ")
+
+
+def text_table(g: Grid, fmt: str) -> list[str]:
+    """One table as `fmt` writes it (see TEXT_FORMATS)."""
+    covered = _spans(g)
+    width = max(len(r) for r in g.rows)
+    lines: list[str] = []
+    for r, row in enumerate(g.rows):
+        places = []  # (text, columns it spans) for the cells this row prints
+        for c, t in enumerate(row):
+            m = covered.get((r, c))
+            if m and (m[0], m[1]) != (r, c):
+                if fmt == "txt_rows":
+                    places.append(("", 1))  # new trafilatura: spans materialised as empty places
+                continue
+            places.append((_text_cell(t), (m[3] - m[1] + 1) if m and fmt != "txt_rows" else 1))
+        if fmt == "txt_rows":
+            lines.append("| " + " | ".join(t for t, _ in places) + " |")
+            if r == 0:
+                lines.append("| " + " | ".join("---" for _ in places) + " |")
+        elif fmt == "txt_close":
+            # old trafilatura with <p> in cells: each cell closed on its own line, the row padded with
+            # pipes to the widest row
+            lines.append("|")
+            pad = width - sum(k for _, k in places)
+            for i, (t, k) in enumerate(places):
+                k += pad if i == len(places) - 1 else 0
+                lines.append((t + " " if t else "") + "|" + ("" if k == 1 else " " + "|" * (k - 1)))
+        elif fmt == "txt_open":
+            # each cell opened by a pipe on its own line, the row closed by a bare pipe
+            first, *rest = places
+            lines.append(first[0])
+            lines += [("| " + t) if t else "|" for t, _ in rest]
+            lines.append("|")
+        else:  # txt_cells: one cell per line, blank lines between, empty cells left out
+            for t, _ in places:
+                if t:
+                    lines += [t, ""]
+    return lines
+
+
+def render_text(rep: Report) -> bytes:
+    lines = []
+    if "page_meta" in rep.variations:
+        # the page's furniture as copies keep it: breadcrumbs, and the metadata line with its pipes
+        lines += [f"当前位置：首页 > 政务公开 > 政府信息公开年报", "字号： 大 | 中 | 小",
+                  f"发布时间：{rep.year + 1}-01-2{len(rep.name) % 9} | 来源：{rep.agency} | 浏览次数：{len(rep.name) * 37}", ""]
+    if "agency_line" in rep.variations:
+        lines += [rep.agency, f"{rep.year}年政府信息公开工作年度报告", ""]
+    else:
+        lines += [title(rep), ""]
+    for heading, paras in sections(rep):
+        lines += [heading, ""]
+        for para in paras:
+            lines += [para, ""]
+        for g in tables_for(rep, heading):
+            if g.title:
+                lines += [g.title, ""]
+            lines += text_table(g, rep.fmt) + [""]
+    lines += [rep.agency, f"{rep.year + 1}年1月{15 + len(rep.name) % 10}日", ""]
+    return "\n".join(lines).encode("utf-8")
+
+
+def text_reports() -> list[Report]:
+    return class_reports(random.Random(SEED + 3), 106, TEXT_CLASSES, TEXT_FORMATS, lambda n: (n * 7 + 2))
 
 
 def main() -> None:
@@ -966,6 +1058,8 @@ def main() -> None:
             elif rep.fmt in ("html", "flat", "cells", "colmajor"):
                 target.write_bytes(render_html(rep, flat=rep.fmt in ("flat", "colmajor"),
                                                one_cell_per_line=rep.fmt == "cells"))
+            elif rep.fmt in TEXT_FORMATS:
+                target.write_bytes(render_text(rep))
             elif rep.fmt == "docx":
                 render_docx(rep, target)
             elif rep.fmt in ("xlsx", "xls"):
