@@ -108,3 +108,18 @@ def test_active_table_values_land_in_their_columns_in_every_shape():
 def test_page_furniture_with_a_pipe_is_left_as_text():
     lines = ["字号： 大 | 中 | 小", "", "2022年，本机关共收到申请3件。"]
     assert regroup(lines) == lines
+
+
+def test_rows_whose_spans_are_padded_at_the_end_keep_their_values_in_order():
+    """A row per line where a spanned cell's other places are pipes at the row's end, not in place."""
+    text = "\n".join([
+        "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 | ||||||||",
+        "| 自然人 | 法人或其他组织 | 总计 | |||||||",
+        "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||",
+        "| 一、本年新收政府信息公开申请数量 | 9 | 1 | 0 | 2 | 0 | 0 | 12 | ||",
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 1 | 0 | 0 | 0 | 1 | ||"])
+    cells, _warnings = parse_flat_text(text.splitlines(), 0, "2021", tables={"requests"})
+    got = {(c.row_key, c.col_key): c.value for c in cells}
+    assert [got[("new", k)] for k in ("natural_person", "commercial", "research", "nonprofit", "legal_services",
+                                      "other_org", "total")] == [9, 1, 0, 2, 0, 0, 12]
+    assert got[("carried_in", "research")] == 1 and got[("carried_in", "total")] == 1

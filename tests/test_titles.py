@@ -34,6 +34,11 @@ def test_decoys(title):
     ("無錫市梁溪區教育局2021年政府信息公開工作年度報告", 2021, "无锡市梁溪区教育局"),  # traditional-script mirror
     ("2023年常州市人民政府政府信息公開工作年度報告", 2023, "常州市人民政府"),
     ("河包镇政府信息公开工作年度报告", None, "河包镇"),
+    # the year after the core, in brackets: the name is what comes before the core
+    ("洪山区人民政府信息公开工作年度报告(2023年度)", 2023, "洪山区人民政府"),
+    ("某某县财政局政府信息公开工作年度报告（2022年）", 2022, "某某县财政局"),
+    # "…人民政府信息公开…": the core's 政府 closes the agency's name
+    ("2023年度洪山区人民政府信息公开工作年度报告", 2023, "洪山区人民政府"),
 ])
 def test_harder_reports(title, year, agency):
     m = recognize_title(title)
