@@ -53,8 +53,10 @@ def score_fixture(name: str) -> dict:
         if cell is not None and _same(cell.value, want):
             exact += 1
             continue
-        # Doubt is visible when the cell says `suspect`, or says it was not found ('no_cells': NULL, not a number).
-        doubted = cell is not None and ("suspect" in cell.flags or (cell.value is None and "no_cells" in cell.flags))
+        # Doubt is visible when the cell says `suspect`, or says it was not found or not placed ('no_cells',
+        # 'ambiguous_alignment': NULL, not a number).
+        doubted = cell is not None and ("suspect" in cell.flags or (
+            cell.value is None and {"no_cells", "ambiguous_alignment"} & set(cell.flags)))
         if cell is not None and not doubted:
             silent += 1
         misses.append(f"{name}: {key} want {want!r} got "

@@ -103,7 +103,7 @@ def _report_with(v, *, ocr: bool):
     return parse_report([doc], year_hint=2021)
 
 
-def test_cells_of_failing_identities_are_flagged_and_the_crossing_cell_is_suspect():
+def test_cells_of_failing_identities_are_suspect_in_a_scan_and_the_crossing_cell_most():
     v = consistent()
     v[("requests", "total_processed", "nonprofit")] = 395  # an OCR misread of 35 (corpus 47_2021_scan)
     parsed = _report_with(v, ocr=True)
@@ -111,8 +111,10 @@ def test_cells_of_failing_identities_are_flagged_and_the_crossing_cell_is_suspec
     bad = cells[("requests", "total_processed", "nonprofit")]
     assert bad.value == 395  # kept as printed, never repaired
     assert {"ocr", "fails_check", "suspect"} <= set(bad.flags) and bad.confidence <= 0.1
-    assert "fails_check" in cells[("requests", "new", "nonprofit")].flags
-    assert "suspect" not in cells[("requests", "new", "nonprofit")].flags
+    # on a scan a failing identity is most likely a misread: each of its cells is suspect, the cell
+    # where two failing identities cross the most
+    other = cells[("requests", "new", "nonprofit")]
+    assert {"fails_check", "suspect"} <= set(other.flags) and bad.confidence < other.confidence <= 0.3
     fine = cells[("requests", "granted", "natural_person")]
     assert fine.flags == ["ocr"] and fine.confidence == 0.9
     # the same numbers in a born-digital document: a finding, flagged, less doubted than a scan

@@ -159,3 +159,52 @@ def test_values_a_missing_rule_merged_are_split_by_column():
     assert spans == [(0, 0, 1), (0, 1, 2), (0, 2, 3), (1, 0, 3)]  # the header stays merged
     assert [g.text for r in table.regions if (r.r0, r.c0) == (0, 2) for g in buckets[id(r)]] == ["5"]
     assert table.locate(250, 30) is not None and table.locate(250, 30).c0 == 2
+
+
+def test_rules_a_copier_printed_as_dashes_still_make_one_grid():
+    """Short rows (one text line each) ruled with dashes: no window along a rule is mostly dark."""
+    image = np.full((500, 700), 255, dtype=np.uint8)
+    ys = list(range(40, 461, 46))
+    xs = (40, 200, 360, 520, 672)  # the rules begin and end on a dash
+
+    def dashed(length: int) -> np.ndarray:
+        on = np.zeros(length, bool)
+        for start in range(0, length, 38):
+            on[start:start + 26] = True  # 26 px of ink, 12 px of dropout
+        return on
+
+    for y in ys:
+        image[y:y + 2, 40:674][:, dashed(634)] = 0
+    for x in xs:
+        image[40:462, x:x + 2][dashed(422), :] = 0  # 422 = 11 x 38 + 4: ends inside a dash too
+    _segments, _erase, tables = find_rules(image, 72 / 200)
+    (table,) = tables
+    assert (table.n_rows, table.n_cols) == (len(ys) - 1, len(xs) - 1)
+
+
+def test_faint_ink_continues_what_dropout_broke_and_only_there():
+    page = np.full((120, 400), 255, dtype=np.uint8)
+    page[50:53, 20:380] = 30  # a rule
+    page[50:53, 100:105] = 210  # patches the copier left light grey
+    page[50:53, 250:254] = 205
+    page[10:14, 20:380] = 215  # faint paper texture with no clear ink near it
+    strokes = lambda b: cv2.connectedComponents((b < 128).astype(np.uint8))[0] - 1  # noqa: E731
+    assert strokes(binarise(page)) >= 3
+    joined = binarise(page, faint_ink=True)
+    assert strokes(joined) == 1 and (joined[10:14] == 255).all()
+
+
+def test_a_copied_page_whose_rules_fell_apart_is_ruled_from_its_faint_reading():
+    """Page 1 of the copier fixture: the plain reading finds a scrap of table, the faint one both tables."""
+    from parsers.extract.ocr import _plan_page
+    import pypdfium2 as pdfium
+
+    (_name, data), = make_scan("copier_a").files
+    page = np.array(pdfium.PdfDocument(data)[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L"))
+    prepared = prepare_page(page, 200)
+    area = lambda tables: sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in tables)  # noqa: E731
+    plain, faint = find_rules(prepared.image, 72 / 200)[2], find_rules(prepared.faint(), 72 / 200)[2]
+    assert len(faint) == 2 and area(faint) > 3 * area(plain)
+    assert _plan_page(prepared.image, prepared.steps, faint=prepared.faint).prep["faint_ink"] is True
+    clean = prepare_page(render("02_2021_pdf", 200, colour=False)[1], 200)  # its table held together
+    assert "faint_ink" not in _plan_page(clean.image, clean.steps, faint=clean.faint).prep

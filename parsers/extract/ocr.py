@@ -66,11 +66,19 @@ BRIDGE_H, BRIDGE_V = 30, 4  # px: gaps closed between collinear rule pieces (nar
 # A page where no table shows at those settings (photocopier dropout breaks a third of a rule) is
 # tried once more with these: looser on a page that has no ruled table is no risk to one that has.
 RETRY_FILL, RETRY_BRIDGE_H, RETRY_BRIDGE_V = 0.6, 40, 10
-MIN_TABLE_PT = (72.0, 18.0)  # a table is at least this wide and tall: smaller "grids" are glyph strokes
+# Rules a photocopier printed as dashes (a table found only in pieces): pieces at least DASHED_PIECE px
+# long joined over gaps as long as a line of text.
+DASHED_PIECE, DASHED_BRIDGE_H, DASHED_BRIDGE_V = 24, 60, 40
+MIN_TABLE_PT = (72.0, 18.0)
+# A page whose tables cover less than this share is read again with faint ink kept, and that reading's
+# rules win when its tables cover FAINT_GAIN times as much: a statistics table fills half a page.
+FAINT_TRY_SHARE, FAINT_GAIN = 0.4, 1.2
+FAINT_MIN_TABLE = 200.0 * 100.0  # pt²: and one of them is a statistics table's size, not a scrap of grid in prose
+FRAGMENT_AREA = 300.0 * 150.0  # pt²: a page whose only table is smaller may hold a table in pieces  # a table is at least this wide and tall: smaller "grids" are glyph strokes
 
 
 def _line_mask(dark: np.ndarray, length: int, horizontal: bool, fill: float = RULE_FILL,
-               bridges: tuple[int, int] = (BRIDGE_H, BRIDGE_V)) -> np.ndarray:
+               bridges: tuple[int, int] = (BRIDGE_H, BRIDGE_V), min_piece: int = 0) -> np.ndarray:
     """Pixels on a rule along one direction, gaps included.
 
     A pixel is on a rule when some window of `length` pixels along the direction through it is
@@ -85,6 +93,12 @@ def _line_mask(dark: np.ndarray, length: int, horizontal: bool, fill: float = RU
     share = cv2.blur(thick.astype(np.float32), (length, 1) if horizontal else (1, length),
                      borderType=cv2.BORDER_CONSTANT)
     cover = cv2.dilate((share >= fill).astype(np.uint8), along) & thick
+    if min_piece:
+        # only rule-like pieces are bridged: long gaps would join glyph strokes otherwise
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(cover, connectivity=8)
+        long_enough = stats[:, cv2.CC_STAT_WIDTH if horizontal else cv2.CC_STAT_HEIGHT] >= min_piece
+        long_enough[0] = False
+        cover = long_enough[labels].astype(np.uint8)
     bridge = np.ones((1, bridges[0]) if horizontal else (bridges[1], 1), np.uint8)
     joined = cv2.morphologyEx(cover, cv2.MORPH_CLOSE, bridge)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
@@ -117,14 +131,22 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
     # one-line cell (≈50 px), longer than a glyph's stroke (≈30 px at 10.5 pt); the strokes of large
     # titles that reach it never form a grid with horizontal rules, and only rules inside a found
     # table are erased.
-    for fill, bridges in ((RULE_FILL, (BRIDGE_H, BRIDGE_V)), (RETRY_FILL, (RETRY_BRIDGE_H, RETRY_BRIDGE_V))):
-        hmask = _line_mask(dark, max(80, w // 20), True, fill, bridges)
-        vmask = _line_mask(dark, max(44, h // 50), False, fill, bridges)
+    best = None
+    for fill, bridges, piece in ((RULE_FILL, (BRIDGE_H, BRIDGE_V), 0), (RETRY_FILL, (RETRY_BRIDGE_H, RETRY_BRIDGE_V), 0),
+                                 (RETRY_FILL, (DASHED_BRIDGE_H, DASHED_BRIDGE_V), DASHED_PIECE)):
+        hmask = _line_mask(dark, max(80, w // 20), True, fill, bridges, piece)
+        vmask = _line_mask(dark, max(44, h // 50), False, fill, bridges, piece)
         segments = _segments(hmask, True, scale, h) + _segments(vmask, False, scale, h)
         tables = [t for t in find_tables(segments, page=0)
                   if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
-        if tables:
-            break
+        found = (hmask, vmask, segments, tables)
+        if piece and not (best and best[3]) and _largest(tables) < FAINT_MIN_TABLE:
+            break  # where nothing was ruled, joined dashes must make a statistics table, not a scrap in prose
+        if best is None or _largest(tables) > _largest(best[3]) * 1.2:
+            best = found
+        if tables and len(tables) <= 2:
+            break  # one or two whole tables: the rules held together at these settings
+    hmask, vmask, segments, tables = best
     rules = np.zeros_like(dark)
     for table in tables:
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=3)
@@ -132,6 +154,10 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
     # Erase the rules with a margin: anti-aliased edges left behind read as "|", "l" or "1".
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & dark | rules
     return segments, grown, tables
+
+
+def _largest(tables: list) -> float:
+    return max(((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in tables), default=0.0)
 
 
 def _pixel_box(bbox, scale: float, h: int, w: int, pad: int = 0) -> tuple[int, int, int, int]:
@@ -303,10 +329,21 @@ class _PagePlan:
     first_page: bool = False
 
 
-def _plan_page(gray: np.ndarray, prep: dict | None = None) -> _PagePlan:
+def _plan_page(gray: np.ndarray, prep: dict | None = None, faint=None) -> _PagePlan:
+    """`faint()`, when given, makes the page's reading with faint ink kept (`binarise(faint_ink=True)`):
+    the page is read from it when the plain reading's tables cover little of the page and the faint
+    reading's cover a good deal more (rules and strokes a photocopier broke: `prep['faint_ink']`)."""
     scale = 72 / DPI
     h, w = gray.shape
     segments, rules, tables = find_rules(gray, scale)
+    area = sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in tables)
+    if faint is not None and area < FAINT_TRY_SHARE * (w * scale) * (h * scale):
+        faint_gray = faint()
+        f_segments, f_rules, f_tables = find_rules(faint_gray, scale)
+        if (sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in f_tables) > area * FAINT_GAIN
+                and _largest(f_tables) >= FAINT_MIN_TABLE):
+            gray, segments, rules, tables = faint_gray, f_segments, f_rules, f_tables
+            prep = {**(prep or {}), "faint_ink": True}
     # Tesseract gets a clean bilevel image: no rules, no grey fringe.
     clean = np.where(gray < 160, 0, 255).astype(np.uint8)
     clean[rules] = 255
@@ -564,6 +601,7 @@ def ocr_images(pages, *, steps: tuple[str, ...] | None = None, reject=None) -> O
     confs: list[float] = []
     errors: list[str] = []
     group: list[tuple[int, _PagePlan]] = []
+    faint_copy = False
 
     def flush() -> None:
         if not group:
@@ -587,7 +625,12 @@ def ocr_images(pages, *, steps: tuple[str, ...] | None = None, reject=None) -> O
         if why:
             result.rejected[page.index] = why
             continue
-        plan = _plan_page(prepared.image, prepared.steps)
+        if faint_copy:
+            # an earlier page of this file needed its faint ink: a copier's damage is the whole file's
+            plan = _plan_page(prepared.faint(), {**prepared.steps, "faint_ink": True})
+        else:
+            plan = _plan_page(prepared.image, prepared.steps, faint=prepared.faint)
+            faint_copy = bool(plan.prep and plan.prep.get("faint_ink"))
         plan.first_page = page.index == 0
         group.append((page.index, plan))
         if len(group) >= PAGES_PER_CALL:

@@ -79,15 +79,20 @@ def _ocr_cell(doc: Document, c: StatCell):
     return rows[c.row_index][c.col_index]
 
 
-def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> None:
+def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> list[str]:
     """Mark what the parser cannot vouch for, so no number enters the archive looking surer than it is.
 
     - every cell read by OCR: 'ocr' (provenance, not doubt), confidence at most the OCR's confidence in
       that cell (or the page's mean), and the OCR's own doubt ('suspect': two readings that differ,
       ink without digits, a low-confidence reading);
+    - an OCR'd cell whose text is no count (a fraction, a negative, unreadable): 'suspect' too;
+    - a scanned table row read blank from end to end while other rows of its table have numbers:
+      'suspect' (a row cut where two page images meet reads blank; a blank and a lost row look
+      alike on a scan), named in the warnings, which are returned;
     - every cell of an identity that fails: 'fails_check' (a finding in a born-digital report, most
-      likely a misread in a scan); a cell in failing identities of two checks or more (a row rule and
-      a column rule crossing at it) is the probable culprit: 'suspect'. Values are never changed.
+      likely a misread in a scan, so every such OCR'd cell is 'suspect'); in a born-digital report a
+      cell in failing identities of two checks or more (a row rule and a column rule crossing at it)
+      is the probable culprit: 'suspect'. Values are never changed.
     """
     failing: dict[str, set[str]] = {}
     for check in checks:
@@ -105,13 +110,39 @@ def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: li
                 c.flags += [f for f in read.flags if f not in c.flags]
             else:
                 c.confidence = min(c.confidence, doc.ocr_confidence if doc.ocr_confidence is not None else 0.8)
+            if ((c.value is not None and {"non_integer", "negative"} & set(c.flags)) or "unparsed" in c.flags) \
+                    and "suspect" not in c.flags:
+                c.flags.append("suspect")  # "0.2" for "0 2": two cells read as one
+                c.confidence = min(c.confidence, 0.2)
         hit = failing.get(f"{c.table_name}.{c.row_key}.{c.col_key}")
         if hit and c.source != "prose":
             c.flags.append("fails_check")
             c.confidence = min(c.confidence, 0.3 if ocr else 0.7)
-            if len(hit) >= 2:
+            if (len(hit) >= 2 or ocr) and "suspect" not in c.flags:
                 c.flags.append("suspect")
+            if len(hit) >= 2:  # where two failing identities cross: the probable culprit
                 c.confidence = min(c.confidence, 0.1 if ocr else 0.5)
+            elif ocr:
+                c.confidence = min(c.confidence, 0.25)
+    return _blank_scanned_rows(cells)
+
+
+def _blank_scanned_rows(cells: list[StatCell]) -> list[str]:
+    rows: dict[tuple[str, str], list[StatCell]] = {}
+    for c in cells:
+        if c.source == "table" and "ocr" in c.flags and c.table_name in ("requests", "active"):
+            rows.setdefault((c.table_name, c.row_key), []).append(c)
+    with_numbers = {t for (t, _r), row in rows.items() if any(c.value is not None for c in row)}
+    warnings = []
+    for (table, row_key), row in rows.items():
+        if table in with_numbers and all(c.value is None for c in row) and not any("no_cells" in c.flags for c in row):
+            for c in row:
+                if "suspect" not in c.flags:
+                    c.flags.append("suspect")
+                c.confidence = min(c.confidence, 0.3)
+            warnings.append(f"{table}.{row_key}: scanned row read blank in every cell while the table has numbers; "
+                            "check the page (a row cut between page images reads blank)")
+    return warnings
 
 
 def parse_report(documents: list[Document], *, year_hint: int | None = None,
@@ -151,7 +182,7 @@ def parse_report(documents: list[Document], *, year_hint: int | None = None,
         cells += prose
         warnings += _prose_vs_tables(prose, cells)
     checks = run_checks(cells, template)
-    _flag_doubts(cells, checks, documents)
+    warnings += _flag_doubts(cells, checks, documents)
     return ParsedReport(template=template, year=meta.year, agency=meta.agency, agency_short=meta.agency_short,
                         level=meta.level, province=meta.province, city=meta.city, county=meta.county,
                         region_code=meta.region_code, is_aggregate=meta.is_aggregate, published=meta.published,
