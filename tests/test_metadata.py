@@ -87,3 +87,14 @@ def test_spreadsheet_title_in_the_first_cells():
     sheet = Block("table", rows=[[Cell("洛阳市生态环境局2021年政府信息公开工作年度报告")] * 3, [Cell("信息内容")] * 3])
     m = read_metadata([Document("xlsx", blocks=[sheet], text="")])
     assert (m.agency, m.year, m.region_code) == ("洛阳市生态环境局", 2021, "410300")
+
+
+def test_a_title_whose_year_is_unreadable_takes_the_year_the_body_gives():
+    doc = Document("pdf", text="宿州市人民政府2099年政府信息公开工作年度报告\n2020年，宿州市人民政府坚持全面推进政务公开。\n"
+                               "三、收到和处理政府信息公开申请情况\n本报告所列数据的统计期限自2020年1月1日起至2020年12月31日止。",
+                   blocks=[Block("paragraph", "宿州市人民政府2099年政府信息公开工作年度报告"),
+                           Block("paragraph", "2020年，宿州市人民政府坚持全面推进政务公开。"),
+                           Block("heading", "三、收到和处理政府信息公开申请情况"),
+                           Block("paragraph", "本报告所列数据的统计期限自2020年1月1日起至2020年12月31日止。")])
+    meta = read_metadata([doc])
+    assert (meta.agency, meta.year) == ("宿州市人民政府", 2020)

@@ -44,3 +44,14 @@ def test_nothing_recognisable_is_unknown():
 def test_seed_003_cites_the_2019_notice():
     text = "（国办公开办函〔2019〕60号）要求\n二、主动公开政府信息情况\n信息内容\n本年新制作数量"
     assert detect_template(text, 2020)[0] == "2019"
+
+
+def test_labels_decide_when_ocr_garbled_every_marker():
+    from parsers.report.template import template_from_labels
+
+    garbled = ["本:数吴十年新公开数里对外公元以", "信忌内谷", "规草", "0", ""]  # 本年新公开数量, read by OCR
+    assert template_from_labels(garbled, 2020)[0] == "2019"  # one 2019 label, and the year agrees
+    assert template_from_labels(garbled, None)[0] == "unknown"  # one label alone is not enough
+    assert template_from_labels(["本年制发件数", "本年废止什数", "现行有效件数"], None)[0] == "2021"
+    # labels of both forms: no decision from labels
+    assert template_from_labels(["本年制发件数", "本年废止件数", "本年新制作数量"], 2022)[0] == "unknown"

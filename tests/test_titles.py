@@ -39,6 +39,8 @@ def test_decoys(title):
     ("某某县财政局政府信息公开工作年度报告（2022年）", 2022, "某某县财政局"),
     # "…人民政府信息公开…": the core's 政府 closes the agency's name
     ("2023年度洪山区人民政府信息公开工作年度报告", 2023, "洪山区人民政府"),
+    # a year that has not begun is a misread (OCR: 2020 -> 2029); the agency still counts
+    ("宿州市人民政府2099年政府信息公开工作年度报告", None, "宿州市人民政府"),
 ])
 def test_harder_reports(title, year, agency):
     m = recognize_title(title)

@@ -19,7 +19,7 @@ from .prose_figures import prose_figures
 from .row_alignment import table_label
 from .sections import Section, split_sections
 from .statistics_tables import StatCell, parse_tables
-from .template import detect_template
+from .template import detect_template, template_from_labels
 
 PARSER_VERSION = "1.0.0"
 
@@ -161,6 +161,12 @@ def parse_report(documents: list[Document], *, year_hint: int | None = None,
         "\n".join([d.text or ""] + [b.text or table_text(b.rows or []) for b in d.blocks if b.kind == "table"])
         for d in documents)
     template, evidence = detect_template(full_text, meta.year)
+    if template == "unknown" and any(d.ocr for d in documents):
+        # A photocopy's OCR can garble every marker; its table labels still say which form it is.
+        template, evidence = template_from_labels(
+            [c.text for d in documents for b in d.tables for row in b.rows or [] for c in row], meta.year)
+        if template != "unknown":
+            warnings.append(f"template {template} read from damaged table labels ({', '.join(evidence[:3])})")
 
     cells: list[StatCell] = []
     if template in ("2019", "2021"):

@@ -140,6 +140,10 @@ def read_metadata(documents: list[Document], *, year_hint: int | None = None, ag
         agency = agency_hint
     meta.agency = agency or site_name
     meta.year = (found.year if found else None) or year_hint
+    if meta.year is None:
+        # A title without a (plausible) year: the year the harvest's identity reads from the body
+        # (the statistics period, the opening sentence), so parse and archive agree.
+        meta.year = next((ident.year for d in documents if (ident := identity.identify(d))), None)
     if found is None:
         meta.warnings.append("no report title found in the documents")
     text = "\n".join(d.text for d in documents)

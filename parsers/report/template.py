@@ -44,3 +44,36 @@ def detect_template(text: str, year: int | None) -> tuple[str, list[str]]:
     if hits_old or (year is not None and year <= 2018 and "依申请公开" in s):
         return "pre2019", hits_old or ["依申请公开"]
     return "unknown", []
+
+
+# Column and row keys only one template's active table has (labels.active_col / active_row), for
+# text too damaged for an exact marker (a photocopy's OCR): the label functions tolerate misreads.
+_KEYS_2021 = {"made", "repealed", "in_force"}
+_KEYS_2019 = {"new_made", "new_published", "total_published", "prev_items", "change", "items",
+              "other_services", "procurement"}
+
+
+def template_from_labels(cell_texts: list[str], year: int | None) -> tuple[str, list[str]]:
+    """(template, evidence) from table cells' labels when the text held no marker: 'unknown' unless
+    cells name only one template's own columns or rows, two of them or one the year agrees with."""
+    from . import labels
+
+    hits21: list[str] = []
+    hits19: list[str] = []
+    for text in cell_texts:
+        if not text or len(text) > 40:
+            continue
+        key = labels.active_col(text)
+        if key is None:
+            row = labels.active_row(text)
+            key = row.key if row else None
+        if key in _KEYS_2021:
+            hits21.append(text)
+        elif key in _KEYS_2019:
+            hits19.append(text)
+    # Two distinct labels of one template and none of the other's, or one that the year agrees with.
+    if hits21 and not hits19 and (len(set(hits21)) >= 2 or (year or 0) >= 2021):
+        return "2021", hits21
+    if hits19 and not hits21 and (len(set(hits19)) >= 2 or (year is not None and year < 2021)):
+        return "2019", hits19
+    return "unknown", []
