@@ -41,6 +41,7 @@ def test_decoys(title):
     ("2023年度洪山区人民政府信息公开工作年度报告", 2023, "洪山区人民政府"),
     # a year that has not begun is a misread (OCR: 2020 -> 2029); the agency still counts
     ("宿州市人民政府2099年政府信息公开工作年度报告", None, "宿州市人民政府"),
+    ("·昆明市人力资源和社会保障局2021年政府信息公开工作年度报告", 2021, "昆明市人力资源和社会保障局"),  # an OCR speck
 ])
 def test_harder_reports(title, year, agency):
     m = recognize_title(title)

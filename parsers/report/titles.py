@@ -99,7 +99,7 @@ def title_year(text: str) -> int | None:
 _AGENCY_BEFORE_YEAR = re.compile(r"^(?P<agency>.+?)(?:关于)?" + _YEAR + r"\s*年?度?")
 _AGENCY_AFTER_YEAR = re.compile(r"^(?:关于)?" + _YEAR + r"\s*年?度?(?P<agency>.+?)(?:(?:政府|政务)(?:信息)?|信息)公开")
 _AGENCY_NO_YEAR = re.compile(r"^(?P<agency>.+?)(?:(?:政府|政务)(?:信息)?|信息)公开")
-_TRIM = re.compile(r"^[\s《“\"'【\[（(]+|[\s》”\"'】\]）)]+$")
+_TRIM = re.compile(r"^[\s《“\"'【\[（(·・、.，,:：;；|_—-]+|[\s》”\"'】\]）)·・、]+$")  # OCR's specks and stray marks too
 # An agency is a name in Chinese characters (maybe with digits or brackets), not a breadcrumb or markup.
 _AGENCY_TEXT = re.compile(r"^[\u4e00-\u9fff0-9（）()·、]{2,40}$")
 # Without a year, only a title that starts with an agency's name counts.
