@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Callable, Literal, TypeVar
 
 NumberStatus = Literal["number", "blank", "empty_marker", "unparsed"]
@@ -39,7 +38,7 @@ T = TypeVar("T")
 def cached_when_short(fn: Callable[..., T]) -> Callable[..., T]:
     """Memoise a pure function of a string for short strings only: labels and cells repeat in
     every report, whole texts do not and would fill the cache. Results must be immutable."""
-    cached = lru_cache(maxsize=1 << 16)(fn)
+    cached = functools.lru_cache(maxsize=1 << 16)(fn)
 
     @functools.wraps(fn)
     def wrapper(s, *args, **kwargs):

@@ -69,12 +69,12 @@ RETRY_FILL, RETRY_BRIDGE_H, RETRY_BRIDGE_V = 0.6, 40, 10
 # Rules a photocopier printed as dashes (a table found only in pieces): pieces at least DASHED_PIECE px
 # long joined over gaps as long as a line of text.
 DASHED_PIECE, DASHED_BRIDGE_H, DASHED_BRIDGE_V = 24, 60, 40
-MIN_TABLE_PT = (72.0, 18.0)
-# A page whose tables cover less than this share is read again with faint ink kept, and that reading's
-# rules win when its tables cover FAINT_GAIN times as much: a statistics table fills half a page.
-FAINT_TRY_SHARE, FAINT_GAIN = 0.4, 1.2
-FAINT_MIN_TABLE = 200.0 * 100.0  # pt²: and one of them is a statistics table's size, not a scrap of grid in prose
-FRAGMENT_AREA = 300.0 * 150.0  # pt²: a page whose only table is smaller may hold a table in pieces  # a table is at least this wide and tall: smaller "grids" are glyph strokes
+MIN_TABLE_PT = (72.0, 18.0)  # a table is at least this wide and tall: smaller "grids" are glyph strokes
+STAT_TABLE_AREA = 200.0 * 100.0  # pt²: the least a statistics table covers; a scrap of grid in prose is less
+GAIN = 1.2  # how much more table area a looser reading must find to be taken instead
+# A page whose tables cover less than this share is read again with faint ink kept (a statistics
+# table fills half a page).
+FAINT_TRY_SHARE = 0.4
 
 
 def _line_mask(dark: np.ndarray, length: int, horizontal: bool, fill: float = RULE_FILL,
@@ -140,9 +140,9 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
         tables = [t for t in find_tables(segments, page=0)
                   if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
         found = (hmask, vmask, segments, tables)
-        if piece and not (best and best[3]) and _largest(tables) < FAINT_MIN_TABLE:
+        if piece and not (best and best[3]) and _largest(tables) < STAT_TABLE_AREA:
             break  # where nothing was ruled, joined dashes must make a statistics table, not a scrap in prose
-        if best is None or _largest(tables) > _largest(best[3]) * 1.2:
+        if best is None or _largest(tables) > _largest(best[3]) * GAIN:
             best = found
         if tables and len(tables) <= 2:
             break  # one or two whole tables: the rules held together at these settings
@@ -156,8 +156,12 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
     return segments, grown, tables
 
 
+def _area(table) -> float:
+    return (table.bbox[2] - table.bbox[0]) * (table.bbox[3] - table.bbox[1])
+
+
 def _largest(tables: list) -> float:
-    return max(((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in tables), default=0.0)
+    return max(map(_area, tables), default=0.0)
 
 
 def _pixel_box(bbox, scale: float, h: int, w: int, pad: int = 0) -> tuple[int, int, int, int]:
@@ -336,12 +340,11 @@ def _plan_page(gray: np.ndarray, prep: dict | None = None, faint=None) -> _PageP
     scale = 72 / DPI
     h, w = gray.shape
     segments, rules, tables = find_rules(gray, scale)
-    area = sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in tables)
+    area = sum(map(_area, tables))
     if faint is not None and area < FAINT_TRY_SHARE * (w * scale) * (h * scale):
         faint_gray = faint()
         f_segments, f_rules, f_tables = find_rules(faint_gray, scale)
-        if (sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in f_tables) > area * FAINT_GAIN
-                and _largest(f_tables) >= FAINT_MIN_TABLE):
+        if sum(map(_area, f_tables)) > area * GAIN and _largest(f_tables) >= STAT_TABLE_AREA:
             gray, segments, rules, tables = faint_gray, f_segments, f_rules, f_tables
             prep = {**(prep or {}), "faint_ink": True}
     # Tesseract gets a clean bilevel image: no rules, no grey fringe.

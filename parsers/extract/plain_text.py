@@ -9,14 +9,16 @@ line, `|`-delimited cells).
 from __future__ import annotations
 
 import codecs
+import re
 
 from .encoding import decode_html
 from ..model import Document
 
 EXTRACTOR = "plain-text"
 _BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-# Text has no control bytes but these; a binary format has them in its first kilobytes.
-_TEXT_CONTROLS = {9, 10, 12, 13, 27}
+# Text has no control bytes but tab, line feed, form feed, carriage return and escape; a binary
+# format has others in its first kilobytes.
+_BINARY = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 
 
 def looks_like_text(data: bytes) -> bool:
@@ -26,7 +28,7 @@ def looks_like_text(data: bytes) -> bool:
     if data.startswith(_BOMS):
         return True
     head = data[:65536]
-    if any(b < 32 and b not in _TEXT_CONTROLS for b in head):
+    if _BINARY.search(head):
         return False
     text, _encoding = decode_html(head)
     bad = text.count("\ufffd")

@@ -79,16 +79,13 @@ def _ocr_cell(doc: Document, c: StatCell):
     return rows[c.row_index][c.col_index]
 
 
-def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> list[str]:
+def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> None:
     """Mark what the parser cannot vouch for, so no number enters the archive looking surer than it is.
 
     - every cell read by OCR: 'ocr' (provenance, not doubt), confidence at most the OCR's confidence in
       that cell (or the page's mean), and the OCR's own doubt ('suspect': two readings that differ,
       ink without digits, a low-confidence reading);
     - an OCR'd cell whose text is no count (a fraction, a negative, unreadable): 'suspect' too;
-    - a scanned table row read blank from end to end while other rows of its table have numbers:
-      'suspect' (a row cut where two page images meet reads blank; a blank and a lost row look
-      alike on a scan), named in the warnings, which are returned;
     - every cell of an identity that fails: 'fails_check' (a finding in a born-digital report, most
       likely a misread in a scan, so every such OCR'd cell is 'suspect'); in a born-digital report a
       cell in failing identities of two checks or more (a row rule and a column rule crossing at it)
@@ -124,10 +121,12 @@ def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: li
                 c.confidence = min(c.confidence, 0.1 if ocr else 0.5)
             elif ocr:
                 c.confidence = min(c.confidence, 0.25)
-    return _blank_scanned_rows(cells)
 
 
 def _blank_scanned_rows(cells: list[StatCell]) -> list[str]:
+    """A scanned table row read blank from end to end while other rows of its table have numbers:
+    'suspect', and named in the returned warnings (a row cut where two page images meet reads
+    blank; on a scan a blank row and a lost one look alike). Runs after `_flag_doubts` ('ocr')."""
     rows: dict[tuple[str, str], list[StatCell]] = {}
     for c in cells:
         if c.source == "table" and "ocr" in c.flags and c.table_name in ("requests", "active"):
@@ -188,7 +187,8 @@ def parse_report(documents: list[Document], *, year_hint: int | None = None,
         cells += prose
         warnings += _prose_vs_tables(prose, cells)
     checks = run_checks(cells, template)
-    warnings += _flag_doubts(cells, checks, documents)
+    _flag_doubts(cells, checks, documents)
+    warnings += _blank_scanned_rows(cells)
     return ParsedReport(template=template, year=meta.year, agency=meta.agency, agency_short=meta.agency_short,
                         level=meta.level, province=meta.province, city=meta.city, county=meta.county,
                         region_code=meta.region_code, is_aggregate=meta.is_aggregate, published=meta.published,

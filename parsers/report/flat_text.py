@@ -4,9 +4,9 @@ When a CMS paste, a PDF text layer or a Word dump is all there is, a table
 arrives as lines: one row per line with cells separated by spaces or tabs
 ("行政许可 0 0 0"), or one cell per line (label, then its values on the
 following lines), or labels wrapped over two lines ("1.信访举报投" / "诉类申请"), or
-cells kept apart by pipes (`pipe_rows`: their empty cells keep their places). The lines are regrouped into rows and decoded by the same `RowStream` (rows
-aligned to the template's canonical rows) as real tables, with
-`source='flat_text'`; without column
+cells kept apart by pipes (`pipe_rows`: their empty cells keep their places). The lines
+are regrouped into rows and decoded by the same `RowStream` (rows aligned to the
+template's canonical rows) as real tables, with `source='flat_text'`; without column
 positions, values are placed in schema order only when their count fits.
 """
 from __future__ import annotations

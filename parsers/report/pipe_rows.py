@@ -22,6 +22,7 @@ from .statistics_tables import is_value
 
 _SEP_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")  # Markdown's | --- | --- |
 _BARE = re.compile(r"^[|\s]+$")
+_CLOSING = re.compile(r"(?:\s*\|)+\s*$")
 _ESCAPED = "\x00"
 
 
@@ -136,7 +137,7 @@ def _opened_cells(run: list[str]) -> list[list[str]]:
 
 def _split_closing(s: str) -> tuple[str, int]:
     """'申请人情况 | ||' -> ('申请人情况', 3): the text and the pipes closing it."""
-    m = re.search(r"(?:\s*\|)+\s*$", s)
+    m = _CLOSING.search(s)
     if not m:
         return s, 0
     return s[:m.start()].strip(), m.group(0).count("|")
@@ -165,14 +166,11 @@ def regroup(items: list) -> list:
         run: list[str] = []
         while j < n:
             s = text(items[j]).strip()
-            if _is_pipe_line(s):
-                run.append(s)
-            elif s and not any(_is_pipe_line(text(items[k]).strip()) for k in range(j + 1, min(j + 3, n))):
-                break  # prose after the table
-            elif s:
-                run.append(s)  # a cell's text wrapped onto a line of its own
-            elif not any(_is_pipe_line(text(items[k]).strip()) for k in range(j + 1, min(j + 3, n))):
-                break
+            if not _is_pipe_line(s) and not any(_is_pipe_line(text(items[k]).strip())
+                                                for k in range(j + 1, min(j + 3, n))):
+                break  # prose (or the blank lines) after the table
+            if s:
+                run.append(s)  # a pipe line, or a cell's text wrapped onto a line of its own
             j += 1
         shape = _shape(run)
         page = items[i][1] if isinstance(items[i], tuple) else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from . import labels
 from .labels import clean
 
 # Labels only one template has (after `labels.clean`: no whitespace, aliases applied).
@@ -56,8 +57,6 @@ _KEYS_2019 = {"new_made", "new_published", "total_published", "prev_items", "cha
 def template_from_labels(cell_texts: list[str], year: int | None) -> tuple[str, list[str]]:
     """(template, evidence) from table cells' labels when the text held no marker: 'unknown' unless
     cells name only one template's own columns or rows, two of them or one the year agrees with."""
-    from . import labels
-
     hits21: list[str] = []
     hits19: list[str] = []
     for text in cell_texts:

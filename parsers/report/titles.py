@@ -115,12 +115,12 @@ def title_agency(text: str) -> str | None:
         if m:
             # "由广州市公安局编制的2011年度…", "…关于2021年度…": the words around the name are not it.
             agency = m.group("agency")
-            core = _REPORT.search(agency) or _AGENCY_NO_YEAR.search(agency)
-            if core:
-                # the year after the core ("洪山区人民政府信息公开工作年度报告（2023年度）"): the name is
-                # what comes before the core
-                cut = _AGENCY_NO_YEAR.search(agency)
-                agency = cut.group("agency") if cut else agency[:core.start()]
+            # the year after the core ("洪山区人民政府信息公开工作年度报告（2023年度）"): the name is what
+            # comes before the core
+            if cut := _AGENCY_NO_YEAR.search(agency):
+                agency = cut.group("agency")
+            elif core := _REPORT.search(agency):
+                agency = agency[:core.start()]
             if agency.endswith("人民"):
                 agency += "政府"  # "…区人民政府信息公开…": the core's 政府 belongs to the name
             agency = re.sub(r"(?:关于|编制的?|的)$", "", _TRIM.sub("", agency))

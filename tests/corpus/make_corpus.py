@@ -486,12 +486,17 @@ def render_html(rep: Report, flat: bool = False, one_cell_per_line: bool = False
     return "\n".join(parts).encode("utf-8")
 
 
-def table_html(g: Grid) -> str:
+def _spans(g: Grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
     covered = {}
     for r0, c0, r1, c1 in g.merges:
         for r in range(r0, r1 + 1):
             for c in range(c0, c1 + 1):
                 covered[(r, c)] = (r0, c0, r1, c1)
+    return covered
+
+
+def table_html(g: Grid) -> str:
+    covered = _spans(g)
     out = ["<table border='1'>"]
     for r, row in enumerate(g.rows):
         out.append("<tr>")
@@ -958,15 +963,6 @@ def render_sheet_html(rep: Report) -> bytes:
 TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells")
 TEXT_CLASSES = [("2021", ["blank"]), ("2021", ["wrapped_space", "agency_line"]), ("2019", ["blank", "dash"]),
                 ("2021", ["hybrid_other", "typos", "page_meta"])]
-
-
-def _spans(g: Grid) -> dict[tuple[int, int], tuple[int, int, int, int]]:
-    covered = {}
-    for r0, c0, r1, c1 in g.merges:
-        for r in range(r0, r1 + 1):
-            for c in range(c0, c1 + 1):
-                covered[(r, c)] = (r0, c0, r1, c1)
-    return covered
 
 
 def _text_cell(t: str) -> str:
