@@ -125,7 +125,9 @@ def find_and_index(db: sqlite_utils.Database, document_id: int, text: str) -> li
         sigs = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint64).reshape(len(rows), -1)
         sims = (sigs == mine).mean(axis=1)  # datasketch's jaccard estimate: share of equal hash values
         found += [(rows[i][0], round(float(sims[i]), 3)) for i in np.flatnonzero(sims >= SIMILAR)]
-    db["minhash_bands"].insert_all({"band": b, "bucket": k, "document_id": document_id} for b, k in enumerate(buckets))
-    db["minhash_signatures"].upsert({"document_id": document_id, "signature": m.hashvalues.astype(np.uint64).tobytes()},
-                                    pk="document_id")
+    # Plain statements: sqlite-utils' insert_all and upsert re-read the schema on every call.
+    db.conn.executemany("insert into minhash_bands (band, bucket, document_id) values (?, ?, ?)",
+                        [(b, k, document_id) for b, k in enumerate(buckets)])
+    db.execute("insert or replace into minhash_signatures (document_id, signature) values (?, ?)",
+               [document_id, mine.tobytes()])
     return sorted(found, key=lambda x: -x[1])

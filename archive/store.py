@@ -26,6 +26,17 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that share one set of keys into an existing table with one prepared statement.
+    sqlite-utils' insert_all re-reads the table's schema per call, four times the cost of
+    the insert itself for a report's cells; values must already be SQL scalars."""
+    if not rows:
+        return
+    keys = list(rows[0])
+    sql = f"insert into [{table}] ({', '.join(f'[{k}]' for k in keys)}) values ({', '.join('?' * len(keys))})"
+    db.conn.executemany(sql, [tuple(row[k] for k in keys) for row in rows])
+
+
 # interface.md fixes documents.format to html, pdf, docx, doc, wps, xls, xlsx, other.
 INTERFACE_FORMATS = {"et": "other", "zip": "other", "jpeg": "other", "png": "other", "tiff": "other", "txt": "other"}
 
@@ -217,9 +228,11 @@ class ArchiveWriter:
                 counts[place] = counts.get(place, 0) + 1
         return max(counts, key=lambda p: (counts[p], len(p))) if counts else ""
 
-    def add_document(self, capture: Capture, report_id: int, document: Document, fmt: str) -> int:
+    def add_document(self, capture: Capture, report_id: int, document: Document, fmt: str,
+                     document_json: str | None = None) -> int:
         """Archive a new document. `documents.format` keeps to interface.md's list; the format
-        as sniffed (et, zip) stays in `detected_format`."""
+        as sniffed (et, zip) stays in `detected_format`. `document_json` is `document.to_json()`
+        when the caller already holds it (the extraction task's output)."""
         with self.db.conn:
             doc_id = self.db["documents"].insert({
                 "report_id": report_id, "url": capture.url, "final_url": capture.final_url,
@@ -230,19 +243,26 @@ class ArchiveWriter:
                 "warc_file": capture.warc_file, "warc_offset": capture.warc_offset,
                 "warc_record_id": capture.warc_record_id, "role": capture.role,
                 "link_text": capture.link_text, "parent_url": capture.parent_url, "site_id": capture.site_id,
-                "title": document.title, "text": document.text, "document_json": document.to_json(),
+                "title": document.title, "text": document.text,
+                "document_json": document_json if document_json is not None else document.to_json(),
                 "extractor": document.extractor, "extract_error": document.error,
                 "ocr": int(document.ocr), "pages": document.pages, "run_id": self.run_id,
             }).last_pk
             self._record_capture(capture, doc_id)
-            for other_id, sim in near_duplicates.find_and_index(self.db, doc_id, document.text)[:5]:
-                other_report = self.db["documents"].get(other_id)["report_id"]
-                self.db["near_duplicates"].upsert({"document_id": doc_id, "other_id": other_id, "similarity": sim,
-                                                   "same_report": int(other_report == report_id), "run_id": self.run_id},
-                                                  pk=("document_id", "other_id"))
-                if self.db["documents"].get(doc_id)["near_duplicate_of"] is None:
-                    self.db["documents"].update(doc_id, {"near_duplicate_of": other_id, "near_duplicate_similarity": sim})
+            similar = near_duplicates.find_and_index(self.db, doc_id, document.text)[:5]
+            for other_id, sim in similar:
+                self.db.execute(
+                    "insert or replace into near_duplicates (document_id, other_id, similarity, same_report, run_id) "
+                    "values (?, ?, ?, ?, ?)",
+                    [doc_id, other_id, sim, int(self.report_of_document(other_id) == report_id), self.run_id])
+            if similar:  # the most similar earlier document
+                self.db.execute("update documents set near_duplicate_of = ?, near_duplicate_similarity = ? where id = ?",
+                                [similar[0][0], similar[0][1], doc_id])
         return doc_id
+
+    def report_of_document(self, document_id: int) -> int:
+        """The report a document belongs to (without reading its text, as Table.get would)."""
+        return self.db.execute("select report_id from documents where id = ?", [document_id]).fetchone()[0]
 
     def add_capture(self, capture: Capture, document_id: int) -> None:
         """A known document seen again, perhaps at another URL."""
@@ -413,8 +433,7 @@ class ArchiveWriter:
         checks = [dict(c, parser=parsed["parser"], **common) for c in parsed["checks"]]
         sections = [dict(s, **common) for s in parsed["sections"]]
         for table, rows in (("statistics", cells), ("checks", checks), ("sections", sections)):
-            if rows:
-                self.db[table].insert_all(rows)
+            insert_rows(self.db, table, rows)
 
     def _changes(self, report_id: int, current: dict[str, Any], doc_ids: list[int],
                  cells: list[dict[str, Any]]) -> tuple[dict[str, Any], list[dict[str, Any]]]:

@@ -2,7 +2,9 @@
 
 `ru_maxrss` sees one process at a time; the harvest's memory is spread over the
 flow, its crawler processes and any worker processes, so the benchmarks and the
-bad-input test sample /proc instead.
+bad-input test sample /proc instead. The same samples give the tree's CPU time:
+`getrusage(RUSAGE_CHILDREN)` misses grandchildren their parent never waited
+for, such as a process pool's workers forked by its forkserver.
 """
 from __future__ import annotations
 
@@ -12,10 +14,12 @@ from pathlib import Path
 
 
 class PeakRss:
-    """Context manager: `.peak` is the largest summed RSS (bytes) seen while inside it."""
+    """Context manager: `.peak` is the largest summed RSS (bytes) seen while inside it, `.cpu_s`
+    the CPU seconds (user + system) of every process seen in the tree, each as last sampled."""
 
     def __init__(self, interval: float = 0.1, pid: int | None = None) -> None:
         self.peak = 0
+        self._cpu: dict[tuple[int, str], float] = {}  # (pid, start time) → CPU seconds
         self._pid = pid  # the tree's root (default: this process)
         self._interval = interval
         self._stop = threading.Event()
@@ -29,9 +33,18 @@ class PeakRss:
         self._stop.set()
         self._thread.join()
 
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
+
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
-            self.peak = max(self.peak, sum(_rss(p) for p in _tree(self._pid or os.getpid())))
+            tree = _tree(self._pid or os.getpid())
+            self.peak = max(self.peak, sum(_rss(p) for p in tree))
+            for p in tree:
+                cpu = _cpu(p)
+                if cpu is not None:
+                    self._cpu[(p, cpu[0])] = cpu[1]
 
 
 def _tree(pid: int) -> list[int]:
@@ -55,3 +68,16 @@ def _rss(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu(pid: int) -> tuple[str, float] | None:
+    """(start time, user + system seconds) of a process; the start time tells a reused pid apart."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    # after the command: state is field 3, utime 14, stime 15, starttime 22 (proc(5))
+    return fields[19], (int(fields[11]) + int(fields[12])) / _TICK

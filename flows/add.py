@@ -202,7 +202,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
     from parsers.model import Document
 
     from .ingest import version_reports
-    from .steps import parse_rows
+    from .steps import parse_batch
 
     try:
         db = open_db(db_path, ensure=False)
@@ -253,7 +253,7 @@ def add_files(args: argparse.Namespace, items: list[Item], db_path: str, store: 
         site_names = {r["id"]: r["name"] for r in db.query(
             f"select id, name from sites where id in ({','.join('?' * len(site_ids))})", sorted(site_ids))}
         versions = version_reports(writer, touched, site_names, counts,
-                                   parse=lambda batch: [parse_rows(**job) for job in batch])
+                                   parse=parse_batch)
         search.refresh_index(db, sorted(touched))
         writer.finish_run(finished_at=utc_now(), status="completed", counts=counts)
         db.conn._conn.commit()

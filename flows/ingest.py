@@ -136,13 +136,14 @@ def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir
     for k in range(len(chunks)):
         captures, pending = submitted
         submitted = _read_and_submit(writer, chunks[k + 1], warc_dir, health) if k + 1 < len(chunks) else None
-        extracted = {sha: Document.from_json(f.result()) for sha, f in pending.items()}
+        extracted_json = {sha: f.result() for sha, f in pending.items()}
+        extracted = {sha: Document.from_json(raw) for sha, raw in extracted_json.items()}
         for capture, body in captures:
             progress("document", 1)
             known_id = writer.document_id_for_sha(capture.sha256)
             if known_id is not None:
                 writer.add_capture(capture, known_id)
-                report_id = writer.db["documents"].get(known_id)["report_id"]
+                report_id = writer.report_of_document(known_id)
                 page_reports[capture.url] = report_id
                 touched.add(report_id)
                 counts.documents_seen += 1
@@ -156,7 +157,7 @@ def ingest_site(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir
             if document.error:
                 health.error("extract_failed", capture.url, document.error)
             fmt = sniff_format(body, capture.final_url, capture.header("content-type"))
-            writer.add_document(capture, report_id, document, fmt)
+            writer.add_document(capture, report_id, document, fmt, extracted_json[capture.sha256])
             page_reports[capture.url] = report_id
             counts.documents_new += 1
             health.row["documents_new"] += 1
@@ -207,7 +208,7 @@ def _report_of(writer: ArchiveWriter, site: Site, capture: Capture, document: Do
 
 
 def _same_year(writer: ArchiveWriter, report_id: int, identity: ReportIdentity) -> bool:
-    return writer.db["reports"].get(report_id)["year"] == identity.year
+    return writer.db.execute("select year from reports where id = ?", [report_id]).fetchone()[0] == identity.year
 
 
 def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],

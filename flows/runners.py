@@ -1,7 +1,9 @@
 """Choose where the pipeline's tasks run: threads, processes, or a Dask cluster.
 
 The flow itself, and so every archive write, stays in the calling process
-whatever the runner: only extraction and parsing move.
+whatever the runner: only extraction and parsing move. On the thread runner
+their CPU work goes to a pool of worker processes (flows/cpu_pool.py), so that
+it does not take turns with the archive writer for one core.
 """
 from __future__ import annotations
 
@@ -16,6 +18,9 @@ def make_task_runner(kind: str = "thread", *, dask_address: str | None = None, w
     workers = workers or max(2, os.cpu_count() or 2)
     if kind == "thread":
         from prefect.task_runners import ThreadPoolTaskRunner
+
+        from . import cpu_pool
+        cpu_pool.configure(min(workers, os.cpu_count() or 1))
         return ThreadPoolTaskRunner(max_workers=workers)
     if kind == "process":
         from prefect.task_runners import ProcessPoolTaskRunner

@@ -54,3 +54,8 @@ def parse_rows(report_id: Any, documents: list[dict[str, Any]], *, year: int | N
         "sections": [{"key": s.key, "heading": s.heading, "text": s.text, "order": s.order} for s in parsed.sections],
         "warnings": list(parsed.warnings),
     }
+
+
+def parse_batch(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`parse_rows` for each job ({report_id, documents, year, agency, site_name}), in order."""
+    return [parse_rows(**job) for job in jobs]

@@ -23,7 +23,8 @@ from prefect.cache_policies import NO_CACHE
 from archive.versions import extractor_stack
 from crawlers.run_crawl import CrawlJob, SiteJob
 
-from .steps import extract_items, parse_rows
+from . import cpu_pool
+from .steps import extract_items, parse_batch
 
 PROJECT_ROOT = str(Path(__file__).resolve().parent.parent)
 
@@ -149,7 +150,7 @@ def extract_documents(items: list[dict[str, Any]], n_more: int = 0) -> list[str]
     cost more in orchestration than most extractions). Cached on the documents'
     hashes and the extractors' versions, so a batch already extracted by an
     interrupted run is not extracted again."""
-    return extract_items(items)
+    return cpu_pool.call(extract_items, items)
 
 
 def submit_extractions(items: list[dict[str, Any]], *, batch_size: int = 8, refresh: bool = False) -> dict[str, Any]:
@@ -184,4 +185,4 @@ class _BatchItem:
 def parse_reports(jobs: list[dict[str, Any]], n_more: int = 0) -> list[dict[str, Any]]:
     """Parse a batch of reports: each job is {report_id, documents: [{id, document_json}], year,
     agency, site_name}; returns rows for the archive's statistics tables, in order."""
-    return [parse_rows(**job) for job in jobs]  # the function `nianbao parse` and `nianbao add` call in-process
+    return cpu_pool.call(parse_batch, jobs)  # the function `nianbao parse` and `nianbao add` call in-process

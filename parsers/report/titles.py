@@ -20,6 +20,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .labels import to_simplified
+
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 # 政府信息公开工作年度报告 / 政务公开年报 / 政府信息公开年度报告 / 信息公开工作报告 /
 # 政府信息公开工作的年度报告 / 政府信息公开年度工作报告
@@ -31,20 +33,6 @@ _DECOY = re.compile(
     r"法治政府|政府工作报告|决算|预算|统计公报|汇编|分解|[。；;]"
 )
 _YEAR_ANY = re.compile(_YEAR + r"\s*年?")
-# Characters of traditional-script mirrors that occur in report titles and agency names.
-_T2S = str.maketrans(
-    "開報務資區縣鎮鄉廳辦國會華門衛監場業農蘆無錫廣閩陝貴雲遼寧黑龍劉長沙東齊陽陰嶺灣"
-    "蘇濟漢葉鄭關為與機構發佈佈員禮處經濟網頁體環護設計畫劃財廠鐵礦產權專營規劃"
-    "統計醫療藥衛衞應急稅審紀檢軍廈頭興壽達遠鄧鄒陳楊們內計劃區黨綜務總廠職區氣",
-    "开报务资区县镇乡厅办国会华门卫监场业农芦无锡广闽陕贵云辽宁黑龙刘长沙东齐阳阴岭湾"
-    "苏济汉叶郑关为与机构发布布员礼处经济网页体环护设计画划财厂铁矿产权专营规划"
-    "统计医疗药卫卫应急税审纪检军厦头兴寿达远邓邹陈杨们内计划区党综务总厂职区气",
-)
-# More traditional characters seen in mirrored agency names and report sentences.
-_T2S.update(str.maketrans("壯請寶編製態環鹽邊體蘭單輸運隊測繪圖書館檔觀實證歲醫現鎮區與聯繫係該據畢戰爭義學習",
-                          "壮请宝编制态环盐边体兰单输运队测绘图书馆档观实证岁医现镇区与联系系该据毕战争义学习"))
-_T2S.update(str.maketrans("鵠祿嚴動灣濱澤瀘嶽遼魯贛滬瀋錦撫樂豐慶隴潁蕪鄖荊張莊臺島灘鋼綏黃綿廬揚溫紹臨麗餘峽嶼漢聯鄰總條號歷層廣眾廳辦縣獸農審計劃組織諮詢電郵編務勞動檢測資產營稅網絡門戶頁類項數據處復議訴訟問題進況報告態環護礦鎮鄉區縣",
-                          "鹄禄严动湾滨泽泸岳辽鲁赣沪沈锦抚乐丰庆陇颍芜郧荆张庄台岛滩钢绥黄绵庐扬温绍临丽余峡屿汉联邻总条号历层广众厅办县兽农审计划组织咨询电邮编务劳动检测资产营税网络门户页类项数据处复议诉讼问题进况报告态环护矿镇乡区县"))
 _NOT_AGENCY = {"政府", "人民政府", "政务", "本级", "本机关", "本单位", "我局", "我委", "我县", "我市", "我区", "年度", "关于"}
 
 
@@ -61,7 +49,7 @@ def normalize_title(text: str) -> str:
 
 def compact(text: str) -> str:
     """Normalised, spaces removed, traditional characters of mirror sites made simplified."""
-    return normalize_title(text).replace(" ", "").translate(_T2S)
+    return to_simplified(normalize_title(text).replace(" ", ""))
 
 
 _compact = compact
@@ -100,15 +88,29 @@ _AGENCY_BEFORE_YEAR = re.compile(r"^(?P<agency>.+?)(?:关于)?" + _YEAR + r"\s*�
 _AGENCY_AFTER_YEAR = re.compile(r"^(?:关于)?" + _YEAR + r"\s*年?度?(?P<agency>.+?)(?:(?:政府|政务)(?:信息)?|信息)公开")
 _AGENCY_NO_YEAR = re.compile(r"^(?P<agency>.+?)(?:(?:政府|政务)(?:信息)?|信息)公开")
 _TRIM = re.compile(r"^[\s《“\"'【\[（(·・、.，,:：;；|_—-]+|[\s》”\"'】\]）)·・、]+$")  # OCR's specks and stray marks too
+# A note on the page's edition before the title ("（文字版）2017年芜湖市…"), not a name.
+_EDITION = re.compile(r"^[(\[【](?:文字|图文|图片|全文|正文|简|修订|更正|最新|PDF|WORD)[^)\]】]{0,4}[)\]】]", re.I)
+_LEADING_YEAR = re.compile("^" + _YEAR + r"年?度?(?=[\u4e00-\u9fff])")  # "2025湖口县大垅乡2025年度…"
 # An agency is a name in Chinese characters (maybe with digits or brackets), not a breadcrumb or markup.
 _AGENCY_TEXT = re.compile(r"^[\u4e00-\u9fff0-9（）()·、]{2,40}$")
 # Without a year, only a title that starts with an agency's name counts.
 _AGENCY_SUFFIX = re.compile(r"(?:镇|乡|街道|办事处|政府|机关|局|委|委员会|管委会|厅|办|办公室|中心|院|所|站|区|县|市|省|州|旗|盟|署|部|总局|队|馆|会)$")
 
 
+def _trim(name: str) -> str:
+    """Stray marks off both ends, but a closing bracket of the name's own stays ("高新区(新市区)")."""
+    trimmed = _TRIM.sub("", name)
+    unclosed = trimmed.count("(") + trimmed.count("（") - trimmed.count(")") - trimmed.count("）")
+    if unclosed > 0 and trimmed:
+        closing = re.match(r"[)）]+", name[name.find(trimmed) + len(trimmed):])
+        if closing:
+            trimmed += closing.group()[:unclosed]
+    return trimmed
+
+
 def title_agency(text: str) -> str | None:
     """The agency named in a report title, if any ("清河县柳林镇人民政府2021年…")."""
-    compact = _compact(text)
+    compact = _EDITION.sub("", _compact(text))
     patterns = (_AGENCY_BEFORE_YEAR, _AGENCY_AFTER_YEAR) if _YEAR_ANY.search(compact) else (_AGENCY_NO_YEAR,)
     for pattern in patterns:
         m = pattern.search(compact)
@@ -123,7 +125,7 @@ def title_agency(text: str) -> str | None:
                 agency = agency[:core.start()]
             if agency.endswith("人民"):
                 agency += "政府"  # "…区人民政府信息公开…": the core's 政府 belongs to the name
-            agency = re.sub(r"(?:关于|编制的?|的)$", "", _TRIM.sub("", agency))
+            agency = re.sub(r"(?:关于|编制的?|的)$", "", _trim(_LEADING_YEAR.sub("", agency)))
             if (_AGENCY_TEXT.match(agency) and agency not in _NOT_AGENCY and not re.fullmatch(r"[\d年度]+", agency)
                     and (pattern is not _AGENCY_NO_YEAR or _AGENCY_SUFFIX.search(agency))):
                 return agency
