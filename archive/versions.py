@@ -1,10 +1,14 @@
 """Versions of nianbao and the libraries whose output it stores, for provenance."""
 from __future__ import annotations
 
+import functools
 import os
 from importlib.metadata import PackageNotFoundError, version
 
 
+# Read once per process: the modules already imported are that version whatever is installed later,
+# and each read scans site-packages (every extraction task's cache key asks for six).
+@functools.lru_cache(maxsize=None)
 def _version(dist: str) -> str | None:
     try:
         return version(dist)

@@ -14,6 +14,7 @@ worker processes, and the in-process commands) steps run inline.
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import threading
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, TypeVar
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 _PRELOAD = ["flows.steps", "parsers.extract", "parsers.report"]
 _lock = threading.Lock()
@@ -48,6 +50,8 @@ def call(fn: Callable[..., T], *args: Any) -> T:
     except BrokenProcessPool:
         # A worker was killed (the OOM killer, a crash in a native library): the step is run
         # here rather than lost, and the next call starts a fresh pool.
+        logger.warning("a worker process of the extraction pool died: %s runs in the flow's process, "
+                       "and the next step starts a fresh pool", getattr(fn, "__name__", fn))
         _discard(pool)
         return fn(*args)
 
