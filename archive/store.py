@@ -264,6 +264,9 @@ class ArchiveWriter:
         """The report a document belongs to (without reading its text, as Table.get would)."""
         return self.db.execute("select report_id from documents where id = ?", [document_id]).fetchone()[0]
 
+    def report_year(self, report_id: int) -> int | None:
+        return self.db.execute("select year from reports where id = ?", [report_id]).fetchone()[0]
+
     def add_capture(self, capture: Capture, document_id: int) -> None:
         """A known document seen again, perhaps at another URL."""
         with self.db.conn:

@@ -208,7 +208,7 @@ def _report_of(writer: ArchiveWriter, site: Site, capture: Capture, document: Do
 
 
 def _same_year(writer: ArchiveWriter, report_id: int, identity: ReportIdentity) -> bool:
-    return writer.db.execute("select year from reports where id = ?", [report_id]).fetchone()[0] == identity.year
+    return writer.report_year(report_id) == identity.year
 
 
 def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],

@@ -185,4 +185,4 @@ class _BatchItem:
 def parse_reports(jobs: list[dict[str, Any]], n_more: int = 0) -> list[dict[str, Any]]:
     """Parse a batch of reports: each job is {report_id, documents: [{id, document_json}], year,
     agency, site_name}; returns rows for the archive's statistics tables, in order."""
-    return cpu_pool.call(parse_batch, jobs)  # the function `nianbao parse` and `nianbao add` call in-process
+    return cpu_pool.call(parse_batch, jobs)  # parse_rows per job: what `nianbao parse` and `nianbao add` call in-process
