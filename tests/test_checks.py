@@ -97,7 +97,8 @@ def _report_with(v, *, ocr: bool):
             label = next((k for k, key in _REQUEST_CANON.items() if key == r), None)
             label = label or {"other_no_correction": "1.申请人无正当理由逾期不补正", "other_no_fee":
                               "2.申请人逾期未按收费通知要求缴纳费用", "other_other": "（六）其他处理 3.其他"}[r]
-        rows.append([Cell(label)] + [Cell(str(v[("requests", r, c)])) for c in REQUEST_COLS])
+        rows.append([Cell(label)] + [Cell("" if v[("requests", r, c)] is None else str(v[("requests", r, c)]))
+                                     for c in REQUEST_COLS])
     doc = Document("pdf", blocks=[Block("heading", "三、收到和处理政府信息公开申请情况"), Block("table", rows=rows)],
                    ocr=ocr, ocr_confidence=0.9 if ocr else None)
     return parse_report([doc], year_hint=2021)
@@ -122,6 +123,27 @@ def test_cells_of_failing_identities_are_suspect_in_a_scan_and_the_crossing_cell
     assert set(digital[("requests", "total_processed", "nonprofit")].flags) == {"fails_check", "suspect"}
     assert digital[("requests", "total_processed", "nonprofit")].confidence == 0.5
     assert digital[("requests", "granted", "natural_person")].flags == []
+
+
+def test_a_scanned_value_no_identity_could_confirm_is_unconfirmed_and_suspect():
+    v = consistent()
+    v[("requests", "granted", "natural_person")] = 154  # a copier's stray stroke: 15 read as 154
+    v[("requests", "total_processed", "natural_person")] = None  # its column's total read blank
+    v[("requests", "granted", "total")] = None  # and its row's total
+    parsed = _report_with(v, ocr=True)
+    cells = {(c.table_name, c.row_key, c.col_key): c for c in parsed.cells}
+    stray = cells[("requests", "granted", "natural_person")]
+    assert stray.value == 154 and {"ocr", "unconfirmed", "suspect"} <= set(stray.flags)
+    assert stray.confidence <= 0.4
+    blank = cells[("requests", "total_processed", "natural_person")]
+    assert blank.value is None and "unconfirmed" in blank.flags  # no ink read, nothing vouches for it
+    # a cell whose other identity held (its column sums) is confirmed by it
+    confirmed = cells[("requests", "granted", "commercial")]
+    assert confirmed.flags == ["ocr"]
+    assert any("scanned cells unconfirmed" in w for w in parsed.warnings)
+    # born-digital, the same gaps are the document's own: no OCR doubt to add
+    digital = {(c.table_name, c.row_key, c.col_key): c for c in _report_with(v, ocr=False).cells}
+    assert "unconfirmed" not in digital[("requests", "granted", "natural_person")].flags
 
 
 def test_prose_figures_stated_as_none():

@@ -165,3 +165,13 @@ def test_a_decoy_title_that_starts_with_a_year_is_not_read_as_a_titleless_report
     for title in ("2022年柏宝县国民经济和社会发展统计公报", "2021年柏宝县人民政府行政服务中心部门决算",
                   "柏宝县人民政府办公室2019年度政府信息公开年报（图解）"):
         assert identify(_page(title)) is None, title
+
+
+def test_a_scans_misread_city_does_not_make_a_report_of_its_own():
+    title = "闽州市章贡区人民政府2021年政府信息公开工作年度报告"
+    scan = _doc("", title)
+    scan.ocr = True
+    found = identify(scan)
+    assert found.agency == "赣州市章贡区人民政府"  # the same report as the born-digital copy's
+    assert any("闽州市 taken as 赣州市" in w for w in found.warnings)
+    assert identify(_doc("", title)).agency == "闽州市章贡区人民政府"  # printed so: kept

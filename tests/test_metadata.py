@@ -98,3 +98,29 @@ def test_a_title_whose_year_is_unreadable_takes_the_year_the_body_gives():
                            Block("paragraph", "本报告所列数据的统计期限自2020年1月1日起至2020年12月31日止。")])
     meta = read_metadata([doc])
     assert (meta.agency, meta.year) == ("宿州市人民政府", 2020)
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("闽州市章贡区人民政府", ("闽州市", "赣州市", "章贡区")),  # one character of the city misread
+    ("江酉省赣州市章贡区人民政府", ("江酉省", "江西省", "赣州市")),
+    ("赣州市章贡区人民政府", None),      # read right
+    ("北京市朝阳区人民政府", None),
+    ("阿州市朝阳区人民政府", None),      # 朝阳区 is in two cities: it vouches for neither
+    ("闽南市章贡区人民政府", None),      # two characters off: not a misreading we may assume
+    ("国家税务总局章贡区税务局", None),  # not a place name before the county
+    ("某某局", None),
+])
+def test_a_misread_parent_place_is_recognised_only_when_the_gazetteer_vouches(name, expected):
+    assert regions.misread_parent(name) == expected
+
+
+def test_a_scans_misread_city_is_taken_from_the_gazetteer_and_said_so():
+    title = "闽州市章贡区人民政府2021年政府信息公开工作年度报告"
+    scan = Document("pdf", blocks=[Block("heading", title), Block("paragraph", "正文")], text=f"{title}\n正文",
+                    ocr=True)
+    meta = read_metadata([scan])
+    assert meta.agency == "赣州市章贡区人民政府" and meta.county == "章贡区" and meta.city == "赣州市"
+    assert any("闽州市 taken as 赣州市" in w for w in meta.warnings)
+    # born-digital, the name is as the office printed it: never corrected
+    printed = Document("html", blocks=[Block("heading", title), Block("paragraph", "正文")], text=f"{title}\n正文")
+    assert read_metadata([printed]).agency == "闽州市章贡区人民政府"

@@ -79,7 +79,7 @@ def _ocr_cell(doc: Document, c: StatCell):
     return rows[c.row_index][c.col_index]
 
 
-def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> None:
+def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: list[Document]) -> int:
     """Mark what the parser cannot vouch for, so no number enters the archive looking surer than it is.
 
     - every cell read by OCR: 'ocr' (provenance, not doubt), confidence at most the OCR's confidence in
@@ -89,12 +89,21 @@ def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: li
     - every cell of an identity that fails: 'fails_check' (a finding in a born-digital report, most
       likely a misread in a scan, so every such OCR'd cell is 'suspect'); in a born-digital report a
       cell in failing identities of two checks or more (a row rule and a column rule crossing at it)
-      is the probable culprit: 'suspect'. Values are never changed.
+      is the probable culprit: 'suspect'. Values are never changed;
+    - an OCR'd table cell that no identity confirmed because each identity it is in lacks another
+      cell (a row lost, a blank read): 'unconfirmed' and 'suspect' — on a copier scan a stray or
+      lost stroke ("154" for "15", "" for "0") looks like any other reading, and only the
+      arithmetic could have vouched for it. Returns how many cells that made unconfirmed.
     """
     failing: dict[str, set[str]] = {}
+    held: set[str] = set()
+    unevaluated: set[str] = set()
     for check in checks:
         for name in check.cells:
             failing.setdefault(name, set()).add(check.name)
+        held.update(check.held)
+        unevaluated.update(check.unevaluated)
+    unconfirmed = 0
     for c in cells:
         doc = documents[c.document_index] if 0 <= c.document_index < len(documents) else None
         ocr = bool(doc and doc.ocr)
@@ -111,6 +120,13 @@ def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: li
                     and "suspect" not in c.flags:
                 c.flags.append("suspect")  # "0.2" for "0 2": two cells read as one
                 c.confidence = min(c.confidence, 0.2)
+            name = f"{c.table_name}.{c.row_key}.{c.col_key}"
+            if c.source == "table" and name in unevaluated and name not in held:
+                c.flags.append("unconfirmed")
+                if "suspect" not in c.flags:
+                    c.flags.append("suspect")
+                c.confidence = min(c.confidence, 0.4)
+                unconfirmed += 1
         hit = failing.get(f"{c.table_name}.{c.row_key}.{c.col_key}")
         if hit and c.source != "prose":
             c.flags.append("fails_check")
@@ -121,6 +137,7 @@ def _flag_doubts(cells: list[StatCell], checks: list[CheckResult], documents: li
                 c.confidence = min(c.confidence, 0.1 if ocr else 0.5)
             elif ocr:
                 c.confidence = min(c.confidence, 0.25)
+    return unconfirmed
 
 
 def _blank_scanned_rows(cells: list[StatCell]) -> list[str]:
@@ -187,7 +204,10 @@ def parse_report(documents: list[Document], *, year_hint: int | None = None,
         cells += prose
         warnings += _prose_vs_tables(prose, cells)
     checks = run_checks(cells, template)
-    _flag_doubts(cells, checks, documents)
+    unconfirmed = _flag_doubts(cells, checks, documents)
+    if unconfirmed:
+        warnings.append(f"{unconfirmed} scanned cells unconfirmed: every identity they are in lacks a cell "
+                        "(see the checks); flagged suspect")
     warnings += _blank_scanned_rows(cells)
     return ParsedReport(template=template, year=meta.year, agency=meta.agency, agency_short=meta.agency_short,
                         level=meta.level, province=meta.province, city=meta.city, county=meta.county,

@@ -26,6 +26,10 @@ class CheckResult:
     # Cells of the identities that failed, "table.row.col", for flagging them (not stored as such:
     # `detail` names the failing identities with their sums).
     cells: list[str] = field(default_factory=list)
+    # Cells of identities that held, and of identities left unevaluated because a cell was
+    # missing: a scanned value that no identity confirmed is doubted (report._flag_doubts).
+    held: list[str] = field(default_factory=list, compare=False)
+    unevaluated: list[str] = field(default_factory=list, compare=False)
 
 
 Values = dict[tuple[str, str, str], "int | float | None"]
@@ -50,6 +54,8 @@ class _Rule:
         self.failures: list[str] = []
         self.missing: list[str] = []
         self.failed_cells: list[str] = []
+        self.held_cells: list[str] = []
+        self.unevaluated_cells: list[str] = []
         self.evaluated = 0
 
     def get(self, key: tuple[str, str, str]) -> float | None:
@@ -64,14 +70,22 @@ class _Rule:
         lv = [self.get(k) for k in left]
         rv = [self.get(k) for k in right]
         if any(v is None for v in lv + rv):
+            self.unevaluated_cells += [_name(*k) for k in left + right if k in self.values]
             return
         self.evaluated += 1
         ls, rs = sum(lv), sum(rv)  # type: ignore[arg-type]
         if abs(ls - rs) > _EPS:
             self.failures.append(f"{what}: {_fmt(ls)} ≠ {_fmt(rs)}")
             self.failed_cells += [_name(*k) for k in left + right]
+        else:
+            self.held_cells += [_name(*k) for k in left + right]
 
     def result(self, name: str) -> CheckResult:
+        result = self._result(name)
+        result.held, result.unevaluated = self.held_cells, self.unevaluated_cells
+        return result
+
+    def _result(self, name: str) -> CheckResult:
         if self.failures:
             detail = "; ".join(self.failures[:_MAX_DETAIL])
             if len(self.failures) > _MAX_DETAIL:

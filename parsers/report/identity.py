@@ -428,6 +428,9 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
     warnings: list[str] = []
     if agency:
         agency = fullest_name(agency, names, text)
+        if document.ocr:  # a scan's title with one character of its city misread (闽州市 for 赣州市)
+            agency, note = regions.correct_misread_parent(agency)
+            warnings += [note] if note else []
     else:
         agency = site_name or "未知机关"
         warnings.append("no agency named in the document; the site's name stands in")

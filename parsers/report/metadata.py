@@ -154,6 +154,10 @@ def read_metadata(documents: list[Document], *, year_hint: int | None = None, ag
         return meta
     if not regions.find_regions(meta.agency):
         meta.agency = fuller_name(meta.agency, text) or meta.agency
+    if any(d.ocr for d in documents):
+        # A scan's title with one character of its city misread (闽州市 for 赣州市), said in the warnings.
+        meta.agency, note = regions.correct_misread_parent(meta.agency)
+        meta.warnings += [note] if note else []
     region, warns = regions.resolve(meta.agency, site_name, agency_hint)
     meta.warnings += warns
     meta.level = agency_level(meta.agency, region)

@@ -163,3 +163,47 @@ def resolve(name: str | None, *hints: str | None) -> tuple[Region | None, list[s
     warnings.append(f"region name {options[0].name} is ambiguous ({', '.join(o.code for o in options)})")
     good = [opts[0] for opts in chain[:-1] if len(opts) == 1]
     return (good[-1] if good else None), warnings
+
+
+def misread_parent(name: str | None) -> tuple[str, str, str] | None:
+    """An OCR'd agency name whose first place name is one character off the gazetteer's name
+    for the parent of the place that follows it: 闽州市章贡区人民政府 → ('闽州市', '赣州市',
+    '章贡区'). Only a unique county- or city-level name vouches for its parent, and only a
+    same-length prefix with one character different counts as its misreading; anything
+    else is left as read. Returns (as read, the gazetteer's name, the place that vouches)."""
+    s = text_compact(name)
+    if not s or _chain(s)[0]:
+        return None  # the name starts with a known place: nothing misread there
+    pat = _name_pattern()
+    for pos in range(2, min(len(s), 8)):
+        m = pat.match(s, pos)
+        if not m:
+            continue
+        options = _by_name()[m.group(0)]
+        if len(options) != 1 or options[0].level == "province":
+            return None
+        child = options[0]
+        prefix = s[:pos]
+        parents = [by_code(child.province_code)]
+        if child.level == "county":
+            parents.insert(0, by_code(child.city_code))
+            if parents[0] and parents[1]:
+                parents.append(Region(parents[0].code, parents[1].name + parents[0].name))
+        for parent in parents:
+            if parent and len(parent.name) == len(prefix) and parent.name != prefix \
+                    and sum(a != b for a, b in zip(parent.name, prefix)) == 1:
+                return prefix, parent.name, child.name
+        return None
+    return None
+
+
+def correct_misread_parent(name: str) -> tuple[str, str | None]:
+    """`name` with a misread first place name (`misread_parent`) replaced by the gazetteer's,
+    and the warning that says so; for names read by OCR only."""
+    misread = misread_parent(name)
+    if not misread:
+        return name, None
+    read, known, child = misread
+    compact = text_compact(name)
+    return known + compact[len(read):], (f"agency read by OCR as {compact}: {read} taken as {known}, "
+                                         f"where the gazetteer places {child}")
