@@ -176,9 +176,6 @@ def prepare(args: argparse.Namespace) -> list[Item]:
         if item.known_id is None:
             item.document_json = extract_item({"body": item.file.data, "url": item.file.path, "content_type": None})
     _identify(args, items)
-    # The near-duplicate signatures are computed under the write lock; their library (scipy
-    # with it, ≈ 1–2 s) is loaded now so that the lock is not held while it loads.
-    import datasketch  # noqa: F401
     return items
 
 
