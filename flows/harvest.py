@@ -14,6 +14,7 @@ import os
 import queue
 import time
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
@@ -28,7 +29,7 @@ from archive.store import ArchiveWriter, RunCounts
 from crawlers.recorder import utc_now
 from crawlers.sites import Site, load_sites
 
-from .ingest import PreparedSite, ProgressFn, ingest_site, prepare_site, version_reports
+from .ingest import PendingVersions, PreparedSite, ProgressFn, ingest_site, prepare_site, submit_versions
 from .tasks import CrawlResult, ShardResult, crawl_shard
 
 
@@ -123,6 +124,7 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
             ended = 0
             waiting: collections.deque[CrawlResult] = collections.deque()  # crawled, not yet prepared
             prepared: collections.deque[PreparedSite] = collections.deque()
+            versioning: Versioning | None = None  # the site archived last, its reports being parsed
 
             def take(result: CrawlResult | ShardResult) -> None:
                 nonlocal ended
@@ -133,7 +135,7 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
                     progress("site_crawled", 1)
                     waiting.append(result)
 
-            while ended < len(futures) or waiting or prepared:  # ingest each site as soon as its crawl is done
+            while ended < len(futures) or waiting or prepared or versioning:  # ingest each site as soon as its crawl is done
                 while True:  # every site crawled by now, without waiting
                     try:
                         take(done.get_nowait())
@@ -145,8 +147,15 @@ def harvest(sites_file: str, db_path: str, warc_dir: str, *, delay: float | None
                     prepared.append(prepare_site(writer, by_id[result.site_id], result, warc_dir, counts))
                 if prepared:
                     ready = prepared.popleft()
-                    ingest_crawl(writer, ready.site, ready.result, warc_dir, counts, site_names, progress,
-                                 prepared=ready)
+                    # This site's parse runs on the task runner while the next site is archived.
+                    previous, versioning = versioning, archive_crawl(
+                        writer, ready.site, ready.result, warc_dir, counts, site_names, progress, prepared=ready)
+                    if previous is not None:
+                        finish_crawl(writer, previous, counts)
+                    continue
+                if versioning is not None:  # nothing else to archive yet: end the site in hand
+                    finish_crawl(writer, versioning, counts)
+                    versioning = None
                     continue
                 try:
                     take(done.get(timeout=1.0))
@@ -164,19 +173,47 @@ def _finished(future: Any) -> bool:
     return wrapped.done() if wrapped is not None else future.state.is_final()
 
 
+@dataclass
+class Versioning:
+    """A site archived whose reports are being parsed: what its `site_runs` row still needs."""
+
+    site: Site
+    result: CrawlResult
+    health: Any
+    touched: set[int]
+    created: set[int]
+    pending: PendingVersions
+    started: str
+    record: bool
+
+
+def archive_crawl(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str, counts: RunCounts,
+                  site_names: dict[str, str | None], progress: ProgressFn, record: bool = True,
+                  prepared: PreparedSite | None = None) -> Versioning:
+    """Archive one site's crawl and start parsing the reports it touched; `finish_crawl` ends it."""
+    started = utc_now()
+    health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress, prepared)
+    return Versioning(site, result, health, touched, created,
+                      submit_versions(writer, touched, site_names, counts), started, record)
+
+
+def finish_crawl(writer: ArchiveWriter, done: Versioning, counts: RunCounts) -> None:
+    """Version what changed, index it, record the site's run, and forget the events file."""
+    versions = done.pending.store()
+    counts.reports_new += len(done.created)
+    done.health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
+    counts.reports_indexed += len(done.touched)
+    search.refresh_index(writer.db, sorted(done.touched))  # searchable as soon as archived
+    if done.record:
+        writer.record_site_run(dict(done.health.finish(), started_at=done.started, finished_at=utc_now(),
+                                    duration_s=round(done.result.duration_s, 2),
+                                    status="ok" if done.result.returncode == 0 else "crawler_failed"))
+    _forget(done.result.events_path)
+
+
 def ingest_crawl(writer: ArchiveWriter, site: Site, result: CrawlResult, warc_dir: str, counts: RunCounts,
                  site_names: dict[str, str | None], progress: ProgressFn, record: bool = True,
                  prepared: PreparedSite | None = None) -> None:
     """Archive one site's crawl output, version what changed, index it, and forget the events file."""
-    started = utc_now()
-    health, touched, created = ingest_site(writer, site, result, warc_dir, counts, progress, prepared)
-    versions = version_reports(writer, touched, site_names, counts)
-    counts.reports_new += len(created)
-    health.row["reports_changed"] = sum(1 for _, v in versions if v > 1)
-    counts.reports_indexed += len(touched)
-    search.refresh_index(writer.db, sorted(touched))  # searchable as soon as archived
-    if record:
-        writer.record_site_run(dict(health.finish(), started_at=started, finished_at=utc_now(),
-                                    duration_s=round(result.duration_s, 2),
-                                    status="ok" if result.returncode == 0 else "crawler_failed"))
-    _forget(result.events_path)
+    finish_crawl(writer, archive_crawl(writer, site, result, warc_dir, counts, site_names, progress, record,
+                                       prepared), counts)

@@ -211,40 +211,66 @@ def _same_year(writer: ArchiveWriter, report_id: int, identity: ReportIdentity) 
     return writer.report_year(report_id) == identity.year
 
 
+class PendingVersions:
+    """A set of reports whose parse is under way: `submit_versions` starts the first chunk's parse
+    on the task runner, `store` waits for each chunk, starts the next, and records the versions.
+    The harvest archives the next site while a site's parse runs, instead of waiting for it."""
+
+    def __init__(self, writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],
+                 counts: RunCounts, chunk: int,
+                 parse: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None) -> None:
+        self.writer, self.site_names, self.counts, self.parse = writer, site_names, counts, parse
+        ordered = sorted(report_ids)
+        self.chunks = [ordered[i:i + chunk] for i in range(0, len(ordered), chunk)]
+        self.next = self._submit(self.chunks[0]) if self.chunks else None
+
+    def _submit(self, ids: list[int]) -> tuple[list[int], dict[int, list[dict[str, Any]]], list, list]:
+        jobs, docs_of = [], {}
+        for report_id in ids:
+            report = self.writer.db["reports"].get(report_id)
+            docs = self.writer.current_documents(report_id)
+            docs_of[report_id] = docs
+            if docs:
+                jobs.append({"report_id": report_id, "year": report["year"], "agency": report["agency"],
+                             "site_name": self.site_names.get(report["site_id"]),
+                             "documents": [{"id": d["id"], "document_json": d["document_json"]} for d in docs]})
+        self.counts.reports_parsed += len(jobs)
+        batches = [jobs[i:i + PARSE_BATCH] for i in range(0, len(jobs), PARSE_BATCH)]
+        if self.parse is not None:
+            return ids, docs_of, batches, [self.parse(batch) for batch in batches]
+        from .tasks import parse_reports
+        return ids, docs_of, batches, [parse_reports.submit(batch, n_more=len(batch) - 1) for batch in batches]
+
+    def store(self) -> list[tuple[int, int]]:
+        """Wait for the parses and record a version where anything changed: [(report id, new version)]."""
+        new_versions = []
+        for k in range(len(self.chunks)):
+            ids, docs_of, batches, futures = self.next
+            results = futures if self.parse is not None else [f.result() for f in futures]
+            # memory holds two chunks at most: the one being stored and the one being parsed
+            self.next = self._submit(self.chunks[k + 1]) if k + 1 < len(self.chunks) else None
+            parsed_of = {job["report_id"]: parsed for batch, result in zip(batches, results)
+                         for job, parsed in zip(batch, result)}
+            for report_id in ids:
+                version = self.writer.store_version(report_id, docs_of[report_id], parsed_of.get(report_id), utc_now())
+                if version is not None:
+                    self.counts.versions_new += 1
+                    new_versions.append((report_id, version))
+        return new_versions
+
+
+def submit_versions(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],
+                    counts: RunCounts, chunk: int = 128,
+                    parse: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> PendingVersions:
+    """Start parsing each report's current documents (in chunks, so memory stays flat);
+    `.store()` then records a version where anything changed. `parse` parses a batch of jobs
+    in this process (`nianbao add`); by default batches are Prefect tasks on the flow's task runner."""
+    return PendingVersions(writer, report_ids, site_names, counts, chunk, parse)
+
+
 def version_reports(writer: ArchiveWriter, report_ids: set[int], site_names: dict[str, str | None],
                     counts: RunCounts, chunk: int = 128,
                     parse: Callable[[list[dict[str, Any]]], list[dict[str, Any]]] | None = None) -> list[tuple[int, int]]:
     """Parse each report's current documents and record a version where anything changed.
-    Returns [(report id, new version)]. Works in chunks so memory stays flat.
-    `parse` parses a batch of jobs in this process (`nianbao add`); by default batches
-    are Prefect tasks on the flow's task runner."""
-    new_versions = []
-    ordered = sorted(report_ids)
-    for start in range(0, len(ordered), chunk):
-        jobs, docs_of = [], {}
-        for report_id in ordered[start:start + chunk]:
-            report = writer.db["reports"].get(report_id)
-            docs = writer.current_documents(report_id)
-            docs_of[report_id] = docs
-            if docs:
-                jobs.append({"report_id": report_id, "year": report["year"], "agency": report["agency"],
-                             "site_name": site_names.get(report["site_id"]),
-                             "documents": [{"id": d["id"], "document_json": d["document_json"]} for d in docs]})
-        counts.reports_parsed += len(jobs)
-        batches = [jobs[i:i + PARSE_BATCH] for i in range(0, len(jobs), PARSE_BATCH)]
-        if parse is None:
-            from .tasks import parse_reports
-            futures = [parse_reports.submit(batch, n_more=len(batch) - 1) for batch in batches]
-            results = [f.result() for f in futures]
-        else:
-            results = [parse(batch) for batch in batches]
-        parsed_of = {}
-        for batch, result in zip(batches, results):
-            for job, parsed in zip(batch, result):
-                parsed_of[job["report_id"]] = parsed
-        for report_id in ordered[start:start + chunk]:
-            version = writer.store_version(report_id, docs_of[report_id], parsed_of.get(report_id), utc_now())
-            if version is not None:
-                counts.versions_new += 1
-                new_versions.append((report_id, version))
-    return new_versions
+    Returns [(report id, new version)]; `submit_versions` then `.store()`, without overlap."""
+    return submit_versions(writer, report_ids, site_names, counts, chunk, parse).store()
