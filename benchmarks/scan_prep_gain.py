@@ -39,7 +39,7 @@ def cells_found(pages, steps) -> int:
     total = 0
     for page in pages:
         prepared = prepare_page(page.pixels, page.dpi, steps=steps)
-        _segments, _erase, tables = find_rules(prepared.image, 72 / DPI)
+        _segments, _erase, tables, _dashed = find_rules(prepared.image, 72 / DPI)
         total += sum(len(t.regions) for t in tables if len(t.regions) >= 2)
     return total
 

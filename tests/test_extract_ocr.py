@@ -49,7 +49,7 @@ def test_rules_found_in_a_drawn_grid():
     for x in (50, 300, 549):
         image[50:352, x:x + 2] = 0
     image[90:110, 100:112] = 0  # a blob of "text" inside a cell is not a rule
-    segments, erase, tables = find_rules(image, 72 / 200)
+    segments, erase, tables, _dashed = find_rules(image, 72 / 200)
     (table,) = tables
     assert (table.n_rows, table.n_cols) == (3, 2)
     assert erase[50, 200] and not erase[100, 105]
@@ -87,3 +87,19 @@ def test_lone_slash_told_from_one_and_seven():
     assert not is_slash(_stroke([(0, 2), (0, 18), (28, 8)]))  # 7: a bar on top
     assert not is_slash(_stroke([(0, 4), (28, 14)]))  # "\" leans the other way
     assert not is_slash(np.zeros((5, 5), dtype=bool))
+
+
+def test_a_number_two_lines_tall_is_doubted():
+    """Two rows' values in one cell (their rule lost to a copier) read as one plausible number."""
+    from parsers.extract.ocr import stacked_number_doubt
+    from parsers.extract.pdf_grid import Region, TablePart
+    from parsers.extract.pdf_text import Glyph
+
+    regions = [Region(0, 1, c, c + 1, text=t, confidence=0.9) for c, t in enumerate(("12", "7", "1681"))]
+    table = TablePart(page=1, bbox=(0, 0, 300, 40), col_edges=[0, 100, 200, 300], row_edges=[40, 0], regions=regions)
+    buckets = {id(regions[0]): [Glyph(10, 20, 30, 28, "12", conf=0.9)],
+               id(regions[1]): [Glyph(110, 20, 120, 28, "7", conf=0.9)],
+               id(regions[2]): [Glyph(210, 20, 240, 28, "168", conf=0.9), Glyph(210, 6, 220, 14, "1", conf=0.9)]}
+    stacked_number_doubt(table, buckets)
+    assert {"suspect", "two_lines"} <= set(regions[2].flags) and regions[2].confidence <= 0.3
+    assert regions[0].flags == [] and regions[1].flags == []

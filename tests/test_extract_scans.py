@@ -77,7 +77,7 @@ def test_rules_with_copier_dropout_still_make_the_grid():
         image[50:352, x:x + 2] = 0
     image = dropout(image, np.random.default_rng(6), share=0.12, cell=4)
     image[150:152, 150:175] = 255  # and a stretch of one rule missing
-    _segments, _erase, tables = find_rules(np.where(image < 160, 0, 255).astype(np.uint8), 72 / 200)
+    _segments, _erase, tables, _dashed = find_rules(np.where(image < 160, 0, 255).astype(np.uint8), 72 / 200)
     (table,) = tables
     assert (table.n_rows, table.n_cols) == (3, 2) and len(table.regions) == 6
 
@@ -114,7 +114,7 @@ def test_preparation_levels_a_skewed_stamped_phone_page(table_page):
     page = seal(cv2.cvtColor(_rotate(table_page, 1.8), cv2.COLOR_GRAY2BGR), rng, (1300, 600), 200)
     prepared = prepare_page(uneven_light(page, rng), 200)
     assert prepared.angle == pytest.approx(-1.8, abs=0.1) and prepared.seal_pixels > 10_000
-    _segments, _erase, tables = find_rules(prepared.image, 72 / 200)
+    _segments, _erase, tables, _dashed = find_rules(prepared.image, 72 / 200)
     assert tables and max(len(t.regions) for t in tables) >= 20
 
 
@@ -177,7 +177,7 @@ def test_rules_a_copier_printed_as_dashes_still_make_one_grid():
         image[y:y + 2, 40:674][:, dashed(634)] = 0
     for x in xs:
         image[40:462, x:x + 2][dashed(422), :] = 0  # 422 = 11 x 38 + 4: ends inside a dash too
-    _segments, _erase, tables = find_rules(image, 72 / 200)
+    _segments, _erase, tables, _dashed = find_rules(image, 72 / 200)
     (table,) = tables
     assert (table.n_rows, table.n_cols) == (len(ys) - 1, len(xs) - 1)
 
@@ -194,17 +194,20 @@ def test_faint_ink_continues_what_dropout_broke_and_only_there():
     assert strokes(joined) == 1 and (joined[10:14] == 255).all()
 
 
-def test_a_copied_page_whose_rules_fell_apart_is_ruled_from_its_faint_reading():
-    """Page 1 of the copier fixture: the plain reading finds a scrap of table, the faint one both tables."""
+def test_a_copied_page_whose_rules_are_dashes_keeps_its_cells_and_reads_them_with_faint_ink():
+    """Page 1 of the copier fixture: its rules are dashes. Both tables are found from the plain
+    reading, judged dashed, and their text is read from the faint reading (broken strokes joined)."""
     from parsers.extract.ocr import _plan_page
     import pypdfium2 as pdfium
 
     (_name, data), = make_scan("copier_a").files
     page = np.array(pdfium.PdfDocument(data)[0].render(scale=200 / 72, grayscale=True).to_pil().convert("L"))
     prepared = prepare_page(page, 200)
-    area = lambda tables: sum((t.bbox[2] - t.bbox[0]) * (t.bbox[3] - t.bbox[1]) for t in tables)  # noqa: E731
-    plain, faint = find_rules(prepared.image, 72 / 200)[2], find_rules(prepared.faint(), 72 / 200)[2]
-    assert len(faint) == 2 and area(faint) > 3 * area(plain)
-    assert _plan_page(prepared.image, prepared.steps, faint=prepared.faint).prep["faint_ink"] is True
+    rules = find_rules(prepared.image, 72 / 200)
+    assert len(rules.tables) == 2 and rules.dashed
+    assert all(t.bbox[2] - t.bbox[0] > 400 for t in rules.tables)  # whole tables, not scraps
+    prep = _plan_page(prepared.image, prepared.steps, faint=prepared.faint).prep
+    assert prep.get("faint_text") is True and "faint_ink" not in prep
     clean = prepare_page(render("02_2021_pdf", 200, colour=False)[1], 200)  # its table held together
-    assert "faint_ink" not in _plan_page(clean.image, clean.steps, faint=clean.faint).prep
+    assert not find_rules(clean.image, 72 / 200).dashed
+    assert not {"faint_ink", "faint_text"} & set(_plan_page(clean.image, clean.steps, faint=clean.faint).prep)

@@ -94,3 +94,23 @@ def test_degraded_scans_no_wrong_value_without_suspect(degraded):
 def test_degraded_scans_template_agency_year(degraded):
     assert degraded["template_ok"] == degraded["agency_ok"] == degraded["year_ok"] == degraded["fixtures"], \
         [(r["name"], r["template"], r["got_agency"], r["year"]) for r in degraded["rows"]]
+
+
+# A photocopy whose rules are dashes (`parsers/extract/scan_edges.py`): its own floor, four pages.
+COPIER = ("copier_b",)
+
+
+@pytest.fixture(scope="module")
+def copier() -> dict:
+    from scan_accuracy import evaluate as evaluate_scans
+
+    return evaluate_scans(list(COPIER))
+
+
+def test_copier_scan_cell_floor(copier):
+    assert copier["accuracy"] >= FLOORS["copier_scans"]["cells"], [m for r in copier["rows"] for m in r["misses"]][:10]
+
+
+def test_copier_scan_no_wrong_value_without_suspect(copier):
+    assert copier["silent_wrong"] <= FLOORS["copier_scans"]["silent_wrong_max"], \
+        [m for r in copier["rows"] for m in r["misses"] if m.endswith("NOT SUSPECT")]

@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from pathlib import Path
 
 import cv2
@@ -36,6 +37,7 @@ import pypdfium2 as pdfium
 from .ocr_lexicon import correct_label, is_known_label
 from .pdf_grid import Segment, find_tables
 from .pdf_text import Glyph
+from .scan_edges import ruled_edges
 
 DPI = 200
 LANG = "chi_sim"
@@ -123,7 +125,16 @@ def _segments(mask: np.ndarray, horizontal: bool, scale: float, height_px: int) 
     return out
 
 
-def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarray, list]:
+class Rules(NamedTuple):
+    """A page image's table rules."""
+
+    segments: list[Segment]  # PDF points
+    erase: np.ndarray  # the pixels to erase before OCR
+    tables: list  # the tables they form
+    dashed: bool  # some table's rules are a photocopier's dashes: its strokes are broken too
+
+
+def find_rules(gray: np.ndarray, scale: float) -> Rules:
     """Table rules of a page image: segments (PDF points), the pixels to erase, the tables they form."""
     dark = gray < 160
     h, w = dark.shape
@@ -144,16 +155,35 @@ def find_rules(gray: np.ndarray, scale: float) -> tuple[list[Segment], np.ndarra
             break  # where nothing was ruled, joined dashes must make a statistics table, not a scrap in prose
         if best is None or _largest(tables) > _largest(best[3]) * GAIN:
             best = found
-        if tables and len(tables) <= 2:
+        if tables and len(tables) <= 2 and _largest(tables) >= STAT_TABLE_AREA:
             break  # one or two whole tables: the rules held together at these settings
     hmask, vmask, segments, tables = best
+    # Which edges of each table are ruled is decided again from the pixels along each edge
+    # (`scan_edges`): dashes a copier left, and a line of text taken for a rule, are judged there.
+    found = hmask | vmask
     rules = np.zeros_like(dark)
+    kept = [s for s in segments if not any(_inside(s, t.bbox) for t in tables)]
+    dashed = False
     for table in tables:
+        edges, on, solid = ruled_edges(dark, table, scale)
+        dashed |= not solid
+        kept += edges
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=3)
-        rules[top:bottom, left:right] = (hmask | vmask)[top:bottom, left:right]
+        near = cv2.dilate(on[top:bottom, left:right].astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool)
+        rules[top:bottom, left:right] = (found[top:bottom, left:right] & near) | on[top:bottom, left:right]
+    if tables:
+        segments = kept
+        tables = [t for t in find_tables(segments, page=0)
+                  if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
     # Erase the rules with a margin: anti-aliased edges left behind read as "|", "l" or "1".
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & dark | rules
-    return segments, grown, tables
+    return Rules(segments, grown, tables, dashed)
+
+
+def _inside(s: Segment, bbox, tol: float = 3.0) -> bool:
+    x0, y0, x1, y1 = bbox
+    return (x0 - tol <= min(s.x0, s.x1) and max(s.x0, s.x1) <= x1 + tol
+            and y0 - tol <= min(s.y0, s.y1) and max(s.y0, s.y1) <= y1 + tol)
 
 
 def _area(table) -> float:
@@ -339,16 +369,25 @@ def _plan_page(gray: np.ndarray, prep: dict | None = None, faint=None) -> _PageP
     reading's cover a good deal more (rules and strokes a photocopier broke: `prep['faint_ink']`)."""
     scale = 72 / DPI
     h, w = gray.shape
-    segments, rules, tables = find_rules(gray, scale)
+    segments, rules, tables, dashed = find_rules(gray, scale)
     area = sum(map(_area, tables))
+    text = gray
     if faint is not None and area < FAINT_TRY_SHARE * (w * scale) * (h * scale):
         faint_gray = faint()
-        f_segments, f_rules, f_tables = find_rules(faint_gray, scale)
+        f_segments, f_rules, f_tables, _dashed = find_rules(faint_gray, scale)
         if sum(map(_area, f_tables)) > area * GAIN and _largest(f_tables) >= STAT_TABLE_AREA:
-            gray, segments, rules, tables = faint_gray, f_segments, f_rules, f_tables
+            gray = text = faint_gray
+            segments, rules, tables = f_segments, f_rules, f_tables
             prep = {**(prep or {}), "faint_ink": True}
+    if faint is not None and dashed and text is gray and not (prep or {}).get("faint_ink"):
+        # Rules printed as dashes: the photocopier broke the glyphs' strokes too ("2021" read "2:21").
+        # The cells stay those of the plain reading; their text is read with the faint ink kept,
+        # whose rules are thicker (the hysteresis grows ink), so more is erased round them.
+        text = faint()
+        rules = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (text < 160) | rules
+        prep = {**(prep or {}), "faint_text": True}
     # Tesseract gets a clean bilevel image: no rules, no grey fringe.
-    clean = np.where(gray < 160, 0, 255).astype(np.uint8)
+    clean = np.where(text < 160, 0, 255).astype(np.uint8)
     clean[rules] = 255
     boxes = []
     words: list[Word] = []
@@ -469,6 +508,26 @@ def cell_doubt(confidences: list[float]) -> tuple[float | None, list[str]]:
         return None, []
     conf = round(min(confidences), 3)
     return conf, (["suspect"] if conf < SUSPECT_BELOW else [])
+
+
+STACKED = 1.7  # a number's ink this many times as tall as the table's numbers holds two lines
+
+
+def stacked_number_doubt(table, buckets: dict[int, list[Glyph]]) -> None:
+    """Doubt a number whose ink is two lines tall. Two rows' values in one cell (the rule between
+    them lost to a copier) read as one number: "168" over "1" becomes 1681, a plausible count."""
+    heights = sorted(g.y1 - g.y0 for region in table.regions for g in buckets.get(id(region), [])
+                     if _is_number(g.text))
+    if not heights:
+        return
+    line = heights[len(heights) // 2]
+    for region in table.regions:
+        bucket = buckets.get(id(region), [])
+        if not bucket or not _is_number(region.text):
+            continue
+        if max(g.y1 for g in bucket) - min(g.y0 for g in bucket) > STACKED * line:
+            region.confidence = min(region.confidence if region.confidence is not None else 1.0, DISAGREE_CONF)
+            region.flags = sorted({*region.flags, "suspect", "two_lines"})
 
 
 LABELS_ENV, DIGITS_ENV = "NIANBAO_OCR_LABELS", "NIANBAO_OCR_DIGITS"

@@ -170,6 +170,10 @@ def build_page(info: PageInfo, glyphs: list[Glyph], segments: list[Segment],
 
                 region.text = cleanup(region.text)
                 region.confidence, region.flags = cell_doubt([g.conf for g in bucket if g.conf is not None])
+        if cleanup is not None:
+            from .ocr import stacked_number_doubt
+
+            stacked_number_doubt(table, buckets)
         table, prose = peel_prose_rows(table)
         rest.extend(g for region in prose for g in buckets.get(id(region), []))
         if table is not None and _is_data_table(table):

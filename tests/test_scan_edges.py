@@ -1,0 +1,93 @@
+"""Which edges of a scanned table are ruled (parsers/extract/scan_edges.py), on page images."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
+
+from make_scans import render  # noqa: E402
+from parsers.extract.ocr import find_rules  # noqa: E402
+from parsers.extract.scan_edges import edge_reading  # noqa: E402
+from parsers.extract.scan_prep import prepare_page  # noqa: E402
+
+SCALE = 72 / 200
+XS = [100, 400, 600, 800, 1000]
+YS = [100, 190, 280, 370]
+
+
+def _dashed(page: np.ndarray, p0: tuple[int, int], p1: tuple[int, int], dash: int = 18, gap: int = 9) -> None:
+    (x0, y0), (x1, y1) = p0, p1
+    length = max(abs(x1 - x0), abs(y1 - y0))
+    for s in range(0, length, dash + gap):
+        e = min(s + dash, length)
+        a = (x0 + (x1 - x0) * s // length, y0 + (y1 - y0) * s // length)
+        b = (x0 + (x1 - x0) * e // length, y0 + (y1 - y0) * e // length)
+        cv2.line(page, a, b, 0, 2)
+
+
+def _page() -> np.ndarray:
+    return np.full((600, 1100), 255, np.uint8)
+
+
+def _regions_by_row(table) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for region in table.regions:
+        out[region.r0] = out.get(region.r0, 0) + 1
+    return out
+
+
+def test_a_table_ruled_in_dashes_keeps_every_cell():
+    page = _page()
+    for y in YS:
+        _dashed(page, (XS[0], y), (XS[-1], y))
+    for x in XS:
+        _dashed(page, (x, YS[0]), (x, YS[-1]))
+    rules = find_rules(page, SCALE)
+    (table,) = rules.tables
+    assert (table.n_rows, table.n_cols) == (3, 4)
+    assert len(table.regions) == 12  # no two cells merged across a broken rule
+    assert rules.dashed
+
+
+def test_a_stroke_on_a_merged_cells_hidden_boundary_does_not_split_it():
+    page = _page()
+    for y in YS:
+        cv2.line(page, (XS[0], y), (XS[-1], y), 0, 2)
+    for x in XS:
+        top = YS[1] if x == 400 else YS[0]  # the first row's first two slots are one merged cell
+        cv2.line(page, (x, top), (x, YS[-1]), 0, 2)
+    # A glyph-like mark in the merged cell, its upright stroke right on the hidden boundary x=400:
+    # 26 px of a 90 px row, with its crossbars beside it.
+    cv2.line(page, (400, 130), (400, 156), 0, 3)
+    for y in (132, 143, 154):
+        cv2.line(page, (385, y), (415, y), 0, 2)
+    rules = find_rules(page, SCALE)
+    (table,) = rules.tables
+    assert _regions_by_row(table)[0] == 3  # merged cell + two cells
+    assert not rules.dashed
+
+
+def test_a_thin_line_is_a_rule_and_a_blob_of_strokes_is_not():
+    page = _page()
+    cv2.line(page, (100, 100), (600, 100), 0, 2)
+    for k in range(8):  # a word's strokes: dark across 20 rows round y=300
+        cv2.rectangle(page, (100 + 60 * k, 290), (140 + 60 * k, 310), 0, 2)
+    dark = page < 160
+    share, band = edge_reading(dark, 101, 100, 600, True)
+    assert share > 0.95 and band[0] <= 101 <= band[1] + 1
+    assert edge_reading(dark, 300, 100, 600, True)[0] == 0.0
+
+
+def test_the_review_tables_spanning_headers_stay_whole_on_a_clean_scan():
+    """The corpus's 2021 review table at 200 dpi: 行政复议 over 5 columns and 行政诉讼 over 10 are
+    printed across column boundaries; their strokes there are not rules."""
+    prepared = prepare_page(render("02_2021_pdf", 200, colour=False)[-1], 200)
+    tables = find_rules(prepared.image, SCALE).tables
+    review = next(t for t in tables if t.n_cols == 15)
+    by_row = _regions_by_row(review)
+    assert by_row[0] == 2
+    assert by_row[review.n_rows - 1] == 15
