@@ -215,3 +215,51 @@ def test_a_row_cut_by_the_page_break_is_glued():
                                      page([["", "4", "0"], ["4.无正当理由", "1", "2"]])])
     assert [[c.text for c in r] for r in docs[0].blocks[0].rows] == [
         ["一、本年新收", "3", "4"], ["3.要求提供公开出版物", "4", "0"], ["4.无正当理由", "1", "2"]]
+
+
+def _image_page(blocks):
+    from parsers.model import Document
+
+    return Document(format="other", extractor="pillow 12 png", ocr=True, pages=1, blocks=blocks)
+
+
+def _table(rows):
+    from parsers.model import Block, Cell
+
+    return Block(kind="table", rows=[[Cell(t) for t in r] for r in rows])
+
+
+def test_a_label_wrapped_over_the_page_break_is_glued_to_its_row():
+    from parsers.extract.image import join_image_pages
+
+    docs, _where = join_image_pages([
+        _image_page([_table([["", "(五)不予处理", "4.无正当理由大量反复申请", "23", "0"],
+                             ["", "(五)不予处理", "5.要求行政机关确认", "28", "4"]])]),
+        _image_page([_table([["", "", "或重新出具已获取信息", "", ""],
+                             ["", "(六)其他处理", "1.申请人无正当理由逾期不补正", "19", "0"]])])])
+    rows = [[c.text for c in r] for r in docs[0].blocks[0].rows]
+    assert rows == [["", "(五)不予处理", "4.无正当理由大量反复申请", "23", "0"],
+                    ["", "(五)不予处理", "5.要求行政机关确认或重新出具已获取信息", "28", "4"],
+                    ["", "(六)其他处理", "1.申请人无正当理由逾期不补正", "19", "0"]]
+
+
+def test_a_real_row_at_the_head_of_a_page_is_not_glued():
+    """An enumerated label, or numbers, start a row of their own."""
+    from parsers.extract.image import join_image_pages
+
+    docs, _where = join_image_pages([
+        _image_page([_table([["", "(五)不予处理", "5.要求行政机关确认", "28", "4"]])]),
+        _image_page([_table([["", "", "(六)其他处理", "", ""], ["", "", "1.申请人逾期", "19", "0"]])])])
+    assert len(docs[0].blocks[0].rows) == 3
+
+
+def test_specks_read_as_punctuation_do_not_keep_a_table_from_its_continuation():
+    from parsers.extract.image import join_image_pages
+    from parsers.model import Block
+
+    docs, _where = join_image_pages([
+        _image_page([_table([["规章", "5", "0"]]), Block(kind="paragraph", text=",,,,·.")]),
+        _image_page([Block(kind="paragraph", text="·.:,,,"), _table([["行政规范性文件", "3", "0"]]),
+                     Block(kind="paragraph", text="五、存在的主要问题")])])
+    assert [b.kind for b in docs[0].blocks] == ["table", "paragraph"]
+    assert [[c.text for c in r] for r in docs[0].blocks[0].rows] == [["规章", "5", "0"], ["行政规范性文件", "3", "0"]]

@@ -169,11 +169,13 @@ def join_image_pages(documents: list[Document]) -> tuple[list[Document], list[in
             out.append(joined)
             where.append(i)
         offset = joined.pages or 0
-        blocks = list(doc.blocks)
+        # Specks read as punctuation (",,,,", "·.:") are no text: left in, they would stand between
+        # a table at one page's foot and its continuation at the next one's head.
+        blocks = [b for b in doc.blocks if b.kind == "table" or not _specks_only(b.text)]
         for b in blocks:
             b.source.page = (b.source.page or 1) + offset
         last = joined.blocks[-1] if joined.blocks else None
-        if (last is not None and last.kind == "table" and blocks[0].kind == "table" and last.rows and blocks[0].rows
+        if (last is not None and blocks and last.kind == "table" and blocks[0].kind == "table" and last.rows and blocks[0].rows
                 and len(last.rows[0]) == len(blocks[0].rows[0])):
             more = blocks.pop(0).rows or []
             _glue_split_row(last.rows, more)
@@ -195,9 +197,22 @@ def join_image_pages(documents: list[Document]) -> tuple[list[Document], list[in
     return out, where
 
 
+def _specks_only(text: str) -> bool:
+    """No letter, digit or CJK character: what OCR makes of specks and dust."""
+    return not any(ch.isalnum() for ch in text)
+
+
 def _glue_split_row(above: list, below: list) -> None:
-    """A row the page break cut in two: its label above (values blank), its values below (label blank).
-    The values are put in the row above and the row below is dropped, as the PDF path glues split cells."""
+    """A row the page break cut in two, glued back as the PDF path glues split cells
+    (`pdf_grid._glue_page_break`), and the row below dropped:
+
+    - its label above (values blank), its values below (label blank): the values go up;
+    - its label and values above, the rest of its label below (a label wrapped over the break: every
+      filled cell below is a fragment, not a number and not an enumerated label, under a label):
+      the fragments are joined to the labels above.
+    """
+    from .pdf_grid import _ENUMERATED, _is_number, join_text
+
     if not above or not below:
         return
     last, first = above[-1], below[0]
@@ -207,4 +222,13 @@ def _glue_split_row(above: list, below: list) -> None:
         for k, cell in enumerate(first[1:], 1):
             last[k].text = cell.text
             last[k].confidence, last[k].flags = cell.confidence, cell.flags
+        below.pop(0)
+        return
+    filled = [(k, cell) for k, cell in enumerate(first) if cell.text]
+    if filled and not any(_is_number(cell.text) for cell in first) and all(
+            not _ENUMERATED.match(cell.text) and last[k].text and not _is_number(last[k].text) for k, cell in filled):
+        for k, cell in filled:
+            if cell.text != last[k].text:  # a merged label repeats its text in every row it covers
+                last[k].text = join_text(last[k].text, cell.text)
+                last[k].flags = sorted(set(last[k].flags) | set(cell.flags))
         below.pop(0)
