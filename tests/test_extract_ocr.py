@@ -103,3 +103,17 @@ def test_a_number_two_lines_tall_is_doubted():
     stacked_number_doubt(table, buckets)
     assert {"suspect", "two_lines"} <= set(regions[2].flags) and regions[2].confidence <= 0.3
     assert regions[0].flags == [] and regions[1].flags == []
+
+
+def test_two_lines_of_digits_in_one_cell_are_read_line_by_line():
+    from parsers.extract.ocr import digit_lines
+
+    ink = np.zeros((70, 60), bool)
+    ink[0:20, 0:10] = ink[0:20, 15:25] = True  # "11" on the first line
+    ink[40:60, 0:10] = True  # "1" on the second, 20 px of paper between
+    assert digit_lines(ink) == [(0, 20), (40, 60)]
+    one_line = np.zeros((20, 60), bool)
+    one_line[:, 0:10] = True
+    assert digit_lines(one_line) is None
+    ink[40:60, 0:40] = True  # a shape wider than any digit: a CJK character, not a number
+    assert digit_lines(ink) is None

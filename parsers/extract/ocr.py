@@ -350,6 +350,37 @@ def is_slash(ink: np.ndarray) -> bool:
     return bool(centres[0] - centres[-1] >= 0.6 * (w - 1) - 2 and (steps <= 1.0).all())
 
 
+DIGIT_W = 18  # px: the widest ink shape of a digit at 200 dpi (a CJK character has wider strokes)
+LINE_GAP = 5  # px of paper between two lines of a cell
+
+
+def digit_lines(ink: np.ndarray) -> list[tuple[int, int]] | None:
+    """The (top, bottom) rows of each line of a cell's cropped ink when it holds two or more lines
+    made only of digit-sized shapes; otherwise None. Two rows' numbers in one cell (their rule lost
+    to a copier) read as one line would be one number ("168" over "1": 1681); read line by line,
+    the page's unruled-row splitting (`pdf_unruled.missing_rules`) can put each in its row."""
+    rows = ink.any(axis=1)
+    bands, start, gap = [], None, 0
+    for y, on in enumerate(rows):
+        if on:
+            if start is None:
+                start = y
+            gap = 0
+        elif start is not None:
+            gap += 1
+            if gap >= LINE_GAP:
+                bands.append((start, y - gap + 1))
+                start, gap = None, 0
+    if start is not None:
+        bands.append((start, len(rows) - gap))
+    if len(bands) < 2 or any(b - a < 10 for a, b in bands):
+        return None
+    _n, _labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    if (stats[1:, cv2.CC_STAT_WIDTH] > DIGIT_W).any():
+        return None
+    return bands
+
+
 @dataclass
 class _PagePlan:
     """One page prepared for OCR: its rules, the cells to read and the words known without OCR."""
@@ -410,8 +441,10 @@ def _plan_page(gray: np.ndarray, prep: dict | None = None, faint=None) -> _PageP
                 # The "/" marker alone in a cell: Tesseract reads it as 1 or 7, both plausible counts.
                 words.append((left + i_left, top + i_top, ink_w, ink_h, "/", 90.0))
                 continue
-            boxes.append((top + max(i_top - INK_PAD, 0), top + min(i_bottom + INK_PAD, bottom - top),
-                          left + max(i_left - INK_PAD, 0), left + min(i_right + INK_PAD, right - left)))
+            for b_top, b_bottom in digit_lines(ink[i_top:i_bottom, i_left:i_right]) or [(0, i_bottom - i_top)]:
+                b_top, b_bottom = i_top + b_top, i_top + b_bottom
+                boxes.append((top + max(b_top - INK_PAD, 0), top + min(b_bottom + INK_PAD, bottom - top),
+                              left + max(i_left - INK_PAD, 0), left + min(i_right + INK_PAD, right - left)))
     outside = clean.copy()
     for table in tables:
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=2)

@@ -17,6 +17,7 @@ those of rules that are rules: text taken for a rule keeps its strokes).
 """
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from .pdf_grid import Segment, TablePart
@@ -33,6 +34,7 @@ SOLID_NEED = 0.85  # ... and an edge of it must be about as full (a glyph's stro
 OFF_LINE = 1.5  # px an edge's ink may lie off the line its rule's other pieces agree on
 MAX_THICK = 6  # px: the thickest rule (a bold frame at 200 dpi)
 CROSS_NEAR, CROSS_FAR = 5, 12  # px off the rule's band where a crossing line of text shows
+CUT_REACH = 4  # px beyond the band on both sides that one ink shape must reach to be a glyph cut by it
 CROSS_SHARE = 0.5  # share of the rule's length with ink on both sides there: text, not a rule
 SIDE_SHARE = 0.45  # ink beside the band, as a share of the band's: more is a glyph's strokes
 
@@ -92,8 +94,19 @@ def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -
     # line on both sides wherever its stroke lies on it; a rule has the cells' padding there.
     before = strip[max(t0 - CROSS_FAR, 0):max(t0 - CROSS_NEAR + 1, 0)].any(axis=0)
     after = strip[t1 + CROSS_NEAR:t1 + CROSS_FAR + 1].any(axis=0)
-    crossed = (runs & before & after).sum()
-    return (float(runs.mean()) if crossed <= CROSS_SHARE * runs.sum() else 0.0), band
+    if (runs & before & after).sum() > CROSS_SHARE * runs.sum():
+        return 0.0, band
+    # A glyph cut by the edge: one ink shape reaching well beyond the band on both sides (a stroke of
+    # 直 lying on the line, joined to strokes either side of it). A rule's pieces stay in their band.
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
+    top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+    across = (top <= t0 - CUT_REACH) & (top + height - 1 >= t1 + CUT_REACH)
+    across[0] = False
+    if across.any():
+        cut = across[labels[t0:t1 + 1]].any(axis=0)
+        if (runs & cut).sum() > CROSS_SHARE * runs.sum():
+            return 0.0, band
+    return float(runs.mean()), band
 
 
 def ruled_edges(dark: np.ndarray, table: TablePart, scale: float) -> tuple[list[Segment], np.ndarray, bool]:
