@@ -53,7 +53,11 @@ def missing_rules(table: TablePart, glyphs_of: dict[int, list[Glyph]]) -> list[S
         if len(stacked) < 2:
             continue
         reference = max(stacked, key=len)
-        everything = sorted((line for ls in lines.values() for line in ls), key=lambda line: -line.yc)
+        # A "line" much taller than the numbers' lines is a whole cell read as one (an OCR engine's
+        # reading of a wrapped label): it says nothing of where one row ends.
+        tallest = 1.6 * max(line.size for line in reference)
+        everything = sorted((line for ls in lines.values() for line in ls if line.size <= tallest),
+                            key=lambda line: -line.yc)
         for upper, lower in zip(reference, reference[1:]):
             y = _split_between(upper, lower, everything)
             if y is not None:

@@ -60,6 +60,25 @@ FIXTURES: dict[str, tuple[str, str, str]] = {
     "rules_a": ("26_2019_pdf", "rules", "tiff"),
     "mixed_a": ("16_2021_pdf", "mixed", "pdf"),
 }
+# Held out: the same classes made from other reports (the producer-imitating PDFs of issue 11: WPS
+# and Word tables with vertical header cells, wrapped and misprinted labels), never looked at while
+# the scan code is tuned: `benchmarks/scan_accuracy.py --heldout` says how far the figures above carry.
+HELDOUT: dict[str, tuple[str, str, str]] = {
+    "clean200_h": ("103_2021_pdf", "clean200", "pdf"),
+    "skew_h": ("85_2021_pdf", "skew", "pdf"),
+    "dpi150_h": ("97_2021_pdf", "dpi150", "pdf"),
+    "dpi300_h": ("100_2021_pdf", "dpi300", "pdf"),
+    "jpeg_h": ("88_2021_pdf", "jpeg", "pdf"),
+    "yellowed_h": ("94_2021_pdf", "yellowed", "pdf"),
+    "seal_h": ("73_2021_pdf", "seal", "jpg"),
+    "copier_h": ("64_2021_pdf", "copier", "pdf"),
+    "copier_h2": ("91_2019_pdf", "copier", "pdf"),
+    "copier_h3": ("70_2021_pdf", "copier", "pdf"),
+    "speckle_h": ("67_2021_pdf", "speckle", "png"),
+    "phone_h": ("76_2021_pdf", "phone", "jpg"),
+    "rules_h": ("82_2021_pdf", "rules", "tiff"),
+    "mixed_h": ("79_2021_pdf", "mixed", "pdf"),
+}
 CLASSES = sorted({cls for _src, cls, _c in FIXTURES.values()})
 
 
@@ -309,7 +328,7 @@ def package(name: str, pages: list[np.ndarray], container: str, dpi: int | None)
 
 
 def make_scan(name: str) -> Scan:
-    source, cls, container = FIXTURES[name]
+    source, cls, container = FIXTURES[name] if name in FIXTURES else HELDOUT[name]
     rng = _rng(name)
     dpi = {"dpi150": 150, "dpi300": 300, "phone": 180}.get(cls, 200)
     colour = cls in ("seal", "mixed", "phone", "yellowed")
@@ -323,7 +342,7 @@ def make_scan(name: str) -> Scan:
 def main() -> None:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "scans")
     out.mkdir(parents=True, exist_ok=True)
-    for name in sys.argv[2:] or FIXTURES:
+    for name in sys.argv[2:] or FIXTURES:  # held-out ones by name
         scan = make_scan(name)
         for fname, data in scan.files:
             (out / fname).write_bytes(data)
