@@ -155,8 +155,11 @@ def find_rules(gray: np.ndarray, scale: float) -> Rules:
             break  # where nothing was ruled, joined dashes must make a statistics table, not a scrap in prose
         if best is None or _largest(tables) > _largest(best[3]) * GAIN:
             best = found
-        if tables and len(tables) <= 2 and _largest(tables) >= STAT_TABLE_AREA:
-            break  # one or two whole tables: the rules held together at these settings
+        if (tables and len(tables) <= 2 and _largest(tables) >= STAT_TABLE_AREA
+                and all(ruled_edges(dark, t, scale)[2] for t in tables)):
+            # One or two tables with solid rules: the rules held together at these settings. Dashed
+            # ones (a photocopy) may be scraps of the tables the looser readings find whole.
+            break
     hmask, vmask, segments, tables = best
     # Which edges of each table are ruled is decided again from the pixels along each edge
     # (`scan_edges`): dashes a copier left, and a line of text taken for a rule, are judged there.
