@@ -9,8 +9,8 @@ row's values joined, a label split from its row).
 
 Here every interior edge of the grid is looked at on its own: it is a rule when dark pixels lie
 along it, in a band as thin as a rule, over most of its length and spread over all of it, in runs
-longer than the strokes a character puts across a line, and no glyph crosses it (ink just beyond
-the band on both sides). The table's frame is kept as found. The result is a segment per ruled
+longer than the strokes a character puts across a line, and no glyph is cut by it (one ink shape
+reaching well beyond the band on both sides). The table's frame is kept as found. The result is a segment per ruled
 edge, which the born-digital table builder (`pdf_grid.find_tables`) turns into the same regions for
 the OCR's cell reading and for the document's tables, and the pixels to erase before OCR (only
 those of rules that are rules: text taken for a rule keeps its strokes).
@@ -33,9 +33,8 @@ SOLID_FILL = 0.93  # a table whose edges are mostly this fully ruled is printed 
 SOLID_NEED = 0.85  # ... and an edge of it must be about as full (a glyph's stroke on a line is shorter)
 OFF_LINE = 1.5  # px an edge's ink may lie off the line its rule's other pieces agree on
 MAX_THICK = 6  # px: the thickest rule (a bold frame at 200 dpi)
-CROSS_NEAR, CROSS_FAR = 5, 12  # px off the rule's band where a crossing line of text shows
 CUT_REACH = 4  # px beyond the band on both sides that one ink shape must reach to be a glyph cut by it
-CROSS_SHARE = 0.5  # share of the rule's length with ink on both sides there: text, not a rule
+CROSS_SHARE = 0.5  # share of the rule's length cut through glyphs: text, not a rule
 SIDE_SHARE = 0.45  # ink beside the band, as a share of the band's: more is a glyph's strokes
 
 
@@ -89,12 +88,6 @@ def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -
         return 0.0, band
     bins = np.array_split(runs, max(3, len(runs) // BIN_PX))
     if sum(bool(piece.any()) for piece in bins) < BIN_SHARE * len(bins):
-        return 0.0, band
-    # A line of text running across the edge (a merged cell's label) has ink a little way off the
-    # line on both sides wherever its stroke lies on it; a rule has the cells' padding there.
-    before = strip[max(t0 - CROSS_FAR, 0):max(t0 - CROSS_NEAR + 1, 0)].any(axis=0)
-    after = strip[t1 + CROSS_NEAR:t1 + CROSS_FAR + 1].any(axis=0)
-    if (runs & before & after).sum() > CROSS_SHARE * runs.sum():
         return 0.0, band
     # A glyph cut by the edge: one ink shape reaching well beyond the band on both sides (a stroke of
     # 直 lying on the line, joined to strokes either side of it). A rule's pieces stay in their band.
