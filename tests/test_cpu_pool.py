@@ -52,3 +52,42 @@ def test_a_killed_worker_falls_back_to_the_caller_and_the_next_call_gets_a_fresh
 def test_an_exception_in_the_step_reaches_the_caller(pool):
     with pytest.raises(ZeroDivisionError):
         cpu_pool.call(divmod, 1, 0)
+
+
+def test_workers_leave_when_the_process_they_serve_is_killed(tmp_path):
+    """A harvest killed with SIGKILL cannot shut its pool down: its workers must not outlive it,
+    even while a process it forked (holding the pool's pipes open) lives on."""
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "owner.py"
+    script.write_text(
+        "import os, sys, time\n"
+        "from flows import cpu_pool\n"
+        "cpu_pool.configure(1)\n"
+        "print(cpu_pool.call(os.getpid), flush=True)\n"
+        "if os.fork() == 0:\n"
+        "    sys.stdout.close(); time.sleep(20); os._exit(0)\n"
+        "time.sleep(60)\n", encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    owner = subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        worker = int(owner.stdout.readline())
+        os.kill(worker, 0)  # running
+        owner.send_signal(signal.SIGKILL)
+        owner.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                os.kill(worker, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"worker {worker} outlived the process it served")
+    finally:
+        owner.kill()
