@@ -56,7 +56,17 @@ FLAG_LABELS = {
     "non_integer": "非整数", "negative": "负数", "template_mismatch": "不符合模板", "unit_outlier": "单位疑误",
     "ambiguous_alignment": "行列对齐不确定", "extra_cells": "多余单元格", "group_by_order": "按顺序归类",
     "year_jump": "较上年变化十倍以上",
+    "unconfirmed": "无校验可印证", "two_lines": "一格两行数字", "placed_by_order": "按位置定行",
+    "fuzzy_label": "标签近似匹配", "no_cells": "未找到单元格", "unit_stripped": "去掉单位",
+    "ink_without_digits": "有墨迹无数字", "stated_none": "正文称无", "sign_word": "文字表示增减",
 }
+# Marks that say where a value came from, not that it is in doubt: `ocr` alone is provenance.
+PROVENANCE_FLAGS = frozenset({"ocr"})
+
+
+def doubts(flags: list[str]) -> list[str]:
+    """The flags of a cell that put its value in doubt."""
+    return [f for f in flags if f not in PROVENANCE_FLAGS]
 PASSED_LABELS = {1: "通过", 0: "未通过", None: "无法判断"}
 TABLES_EXTRA = {"prose": "正文所述数字"}
 LEVELS = {"national": "国家部门", "province": "省级", "city": "市级", "county": "县级", "town": "乡镇",

@@ -100,11 +100,12 @@ def render(result: dict[str, Any], out=None) -> None:
             values = []
             for col in cols:
                 c = grid.get((row, col))
-                text = "" if c is None else _fmt(c["value"]) + ("*" if c["flags"] else "")
-                values.append(f"[yellow]{text}[/]" if c is not None and c["flags"] else text)
+                doubted = c is not None and bool(labels.doubts(c["flags"]))
+                text = "" if c is None else _fmt(c["value"]) + ("*" if doubted else "")
+                values.append(f"[yellow]{text}[/]" if doubted else text)
             t.add_row(labels.short_row_label(table, row), *values)
         console.print(t)
-    flagged = [c for c in result["cells"] if c["flags"]]
+    flagged = [c for c in result["cells"] if labels.doubts(c["flags"])]
     if flagged:
         console.print(f"[yellow]* {len(flagged)} 个存疑单元格 flagged cells[/]")
         for c in flagged:

@@ -94,3 +94,13 @@ def test_parse_never_imports_prefect():
             "print(rc, sorted(m for m in sys.modules if m.split('.')[0] in ('prefect', 'datasette')))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.stdout.strip() == "0 []", proc.stdout + proc.stderr
+
+
+def test_ocr_alone_is_provenance_not_a_doubt_mark():
+    """`nianbao parse` stars the cells in doubt; a value read by OCR and confirmed is not one."""
+    from archive import labels
+
+    assert labels.doubts(["ocr"]) == []
+    assert labels.doubts(["ocr", "suspect", "two_lines"]) == ["suspect", "two_lines"]
+    for flag in ("unconfirmed", "two_lines", "placed_by_order", "fuzzy_label", "no_cells"):
+        assert labels.flag_label(flag) != flag  # a person reads a Chinese label, not the key
