@@ -211,7 +211,7 @@ def _glue_split_row(above: list, below: list) -> None:
       filled cell below is a fragment, not a number and not an enumerated label, under a label):
       the fragments are joined to the labels above.
     """
-    from .pdf_grid import _ENUMERATED, _is_number, join_text
+    from .pdf_grid import _is_number, continues, join_text
 
     if not above or not below:
         return
@@ -226,7 +226,7 @@ def _glue_split_row(above: list, below: list) -> None:
         return
     filled = [(k, cell) for k, cell in enumerate(first) if cell.text]
     if filled and not any(_is_number(cell.text) for cell in first) and all(
-            not _ENUMERATED.match(cell.text) and last[k].text and not _is_number(last[k].text) for k, cell in filled):
+            continues(last[k].text, cell.text) for k, cell in filled):
         for k, cell in filled:
             if cell.text != last[k].text:  # a merged label repeats its text in every row it covers
                 last[k].text = join_text(last[k].text, cell.text)

@@ -148,19 +148,19 @@ def find_rules(gray: np.ndarray, scale: float) -> Rules:
         hmask = _line_mask(dark, max(80, w // 20), True, fill, bridges, piece)
         vmask = _line_mask(dark, max(44, h // 50), False, fill, bridges, piece)
         segments = _segments(hmask, True, scale, h) + _segments(vmask, False, scale, h)
-        tables = [t for t in find_tables(segments, page=0)
-                  if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
-        found = (hmask, vmask, segments, tables)
+        tables = _tables_of(segments)
+        judged: dict[int, tuple] = {}  # id(table) -> ruled_edges(...), computed once per table
+        found = (hmask, vmask, segments, tables, judged)
         if piece and not (best and best[3]) and _largest(tables) < STAT_TABLE_AREA:
             break  # where nothing was ruled, joined dashes must make a statistics table, not a scrap in prose
         if best is None or _largest(tables) > _largest(best[3]) * GAIN:
             best = found
         if (tables and len(tables) <= 2 and _largest(tables) >= STAT_TABLE_AREA
-                and all(ruled_edges(dark, t, scale)[2] for t in tables)):
+                and all(_judge(judged, dark, t, scale)[2] for t in tables)):
             # One or two tables with solid rules: the rules held together at these settings. Dashed
             # ones (a photocopy) may be scraps of the tables the looser readings find whole.
             break
-    hmask, vmask, segments, tables = best
+    hmask, vmask, segments, tables, judged = best
     # Which edges of each table are ruled is decided again from the pixels along each edge
     # (`scan_edges`): dashes a copier left, and a line of text taken for a rule, are judged there.
     found = hmask | vmask
@@ -168,7 +168,7 @@ def find_rules(gray: np.ndarray, scale: float) -> Rules:
     kept = [s for s in segments if not any(_inside(s, t.bbox) for t in tables)]
     dashed = False
     for table in tables:
-        edges, on, solid = ruled_edges(dark, table, scale)
+        edges, on, solid = _judge(judged, dark, table, scale)
         dashed |= not solid
         kept += edges
         top, bottom, left, right = _pixel_box(table.bbox, scale, h, w, pad=3)
@@ -176,11 +176,23 @@ def find_rules(gray: np.ndarray, scale: float) -> Rules:
         rules[top:bottom, left:right] = (found[top:bottom, left:right] & near) | on[top:bottom, left:right]
     if tables:
         segments = kept
-        tables = [t for t in find_tables(segments, page=0)
-                  if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
+        tables = _tables_of(segments)
     # Erase the rules with a margin: anti-aliased edges left behind read as "|", "l" or "1".
     grown = cv2.dilate(rules.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & dark | rules
     return Rules(segments, grown, tables, dashed)
+
+
+def _tables_of(segments: list[Segment]) -> list:
+    """The tables the segments form, without the "grids" smaller than a table (glyph strokes)."""
+    return [t for t in find_tables(segments, page=0)
+            if t.bbox[2] - t.bbox[0] >= MIN_TABLE_PT[0] and t.bbox[3] - t.bbox[1] >= MIN_TABLE_PT[1]]
+
+
+def _judge(judged: dict[int, tuple], dark: np.ndarray, table, scale: float) -> tuple:
+    """`scan_edges.ruled_edges` of a table, once per table of a reading."""
+    if id(table) not in judged:
+        judged[id(table)] = ruled_edges(dark, table, scale)
+    return judged[id(table)]
 
 
 def _inside(s: Segment, bbox, tol: float = 3.0) -> bool:
@@ -413,7 +425,7 @@ def _plan_page(gray: np.ndarray, prep: dict | None = None, faint=None) -> _PageP
             gray = text = faint_gray
             segments, rules, tables = f_segments, f_rules, f_tables
             prep = {**(prep or {}), "faint_ink": True}
-    if faint is not None and dashed and text is gray and not (prep or {}).get("faint_ink"):
+    if faint is not None and dashed and not (prep or {}).get("faint_ink"):
         # Rules printed as dashes: the photocopier broke the glyphs' strokes too ("2021" read "2:21").
         # The cells stay those of the plain reading; their text is read with the faint ink kept,
         # whose rules are thicker (the hysteresis grows ink), so more is erased round them.

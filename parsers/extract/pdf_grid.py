@@ -359,6 +359,12 @@ def _repeated_header_rows(head: list[tuple], rows: list[tuple]) -> int:
     return n
 
 
+def continues(above: str, below: str) -> bool:
+    """Can `below` (blank, or text) be the rest of a cell `above` that a page break cut? Only a label
+    goes on over a break, and a fragment of one is not a number and not an enumerated label."""
+    return bool(above) and not _is_number(above) and not (below and (_is_number(below) or _ENUMERATED.match(below)))
+
+
 def _glue_page_break(above: list[Region], below: list[Region], boundary: int) -> tuple[list[Region], bool]:
     """Glue cells a page break cut in two.
 
@@ -375,9 +381,7 @@ def _glue_page_break(above: list[Region], below: list[Region], boundary: int) ->
     glue: list[tuple[Region, Region]] = []
     for reg in first:
         top = last.get((reg.c0, reg.c1))
-        if top is None or not top.text or _is_number(top.text):
-            continue
-        if reg.text and (_is_number(reg.text) or _ENUMERATED.match(reg.text)):
+        if top is None or not continues(top.text, reg.text):
             continue
         tall = reg.r1 - reg.r0 > 1 or top.r1 - top.r0 > 1
         # Single-row fragments only when the row holds no numbers: values sit at a row's top, so a

@@ -10,8 +10,8 @@ row's values joined, a label split from its row).
 Here every interior edge of the grid is looked at on its own: it is a rule when dark pixels lie
 along it, in a band as thin as a rule, over most of its length and spread over all of it, in runs
 longer than the strokes a character puts across a line, and no glyph is cut by it (one ink shape
-reaching well beyond the band on both sides). The table's frame is kept as found. The result is a segment per ruled
-edge, which the born-digital table builder (`pdf_grid.find_tables`) turns into the same regions for
+reaching well beyond the band on both sides). The table's frame is kept as found. The result is a
+segment per ruled edge, which the born-digital table builder (`pdf_grid.find_tables`) turns into the same regions for
 the OCR's cell reading and for the document's tables, and the pixels to erase before OCR (only
 those of rules that are rules: text taken for a rule keeps its strokes).
 """
@@ -173,11 +173,11 @@ def ruled_edges(dark: np.ndarray, table: TablePart, scale: float) -> tuple[list[
     return out, mask & dark, solid or not shares
 
 
-def _cells(n_r: int, n_c: int, ruled_h: dict, ruled_v: dict) -> list[list[tuple[int, int]]]:
-    """The grid's slots grouped into cells: slots joined across every edge that is not ruled."""
+def _cells(slots: set[tuple[int, int]], ruled_h: dict, ruled_v: dict) -> list[list[tuple[int, int]]]:
+    """`slots` (grid positions) grouped into cells: slots joined across every edge that is not ruled."""
     seen: set[tuple[int, int]] = set()
     out = []
-    for start in ((r, c) for r in range(n_r) for c in range(n_c)):
+    for start in sorted(slots):
         if start in seen:
             continue
         group, todo = [], [start]
@@ -187,7 +187,7 @@ def _cells(n_r: int, n_c: int, ruled_h: dict, ruled_v: dict) -> list[list[tuple[
             group.append((r, c))
             for nr, nc, edge, ruled in ((r + 1, c, (r + 1, c), ruled_h), (r - 1, c, (r, c), ruled_h),
                                         (r, c + 1, (c + 1, r), ruled_v), (r, c - 1, (c, r), ruled_v)):
-                if 0 <= nr < n_r and 0 <= nc < n_c and (nr, nc) not in seen and edge not in ruled:
+                if (nr, nc) in slots and (nr, nc) not in seen and edge not in ruled:
                     seen.add((nr, nc))
                     todo.append((nr, nc))
         out.append(group)
@@ -203,7 +203,7 @@ def _rectangular(n_r: int, n_c: int, h_lines: dict, v_lines: dict, ruled_h: dict
     """Make every cell a rectangle. A cell is always one: where the unruled edges join slots into
     another shape (an L round a merged cell), some rule there was lost to dropout. The edges inside
     such a shape are taken back, the best-inked first, until every part of it is a rectangle."""
-    for group in _cells(n_r, n_c, ruled_h, ruled_v):
+    for group in _cells({(r, c) for r in range(n_r) for c in range(n_c)}, ruled_h, ruled_v):
         if _is_rectangle(group):
             continue
         inside = set(group)
@@ -215,8 +215,7 @@ def _rectangular(n_r: int, n_c: int, h_lines: dict, v_lines: dict, ruled_h: dict
                 ruled_h[edge] = h_lines[edge[0]][edge[1]][1]
             else:
                 ruled_v[edge] = v_lines[edge[0]][edge[1]][1]
-            parts = [g for g in _cells(n_r, n_c, ruled_h, ruled_v) if set(g) <= inside]
-            if all(_is_rectangle(g) for g in parts):
+            if all(_is_rectangle(g) for g in _cells(inside, ruled_h, ruled_v)):
                 break
 
 
