@@ -1,4 +1,4 @@
-"""Rows recovered from text tables whose cells are kept apart by pipes, in the three shapes copies of
+"""Rows recovered from text tables whose cells are kept apart by pipes, in the four shapes copies of
 real report pages show; empty cells keep their places."""
 from __future__ import annotations
 
@@ -123,3 +123,42 @@ def test_rows_whose_spans_are_padded_at_the_end_keep_their_values_in_order():
     assert [got[("new", k)] for k in ("natural_person", "commercial", "research", "nonprofit", "legal_services",
                                       "other_org", "total")] == [9, 1, 0, 2, 0, 0, 12]
     assert got[("carried_in", "research")] == 1 and got[("carried_in", "total")] == 1
+
+
+def _between(cells: list[str]) -> str:
+    """Cells on lines of their own with a bare pipe line after each, as some readers save a page
+    whose table cells hold paragraphs; a cell's own line breaks are kept."""
+    return "".join(f"{c}\n|\n" for c in cells)
+
+
+# 规章's third cell is empty (two bare lines in a row); 商业/企业 is one heading broken over lines; a
+# heading and a sentence sit between the two tables; （二）部分公开's first value is empty.
+BETWEEN = ("二、主动公开政府信息情况\n" + _between(
+    ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "3", "0", "",
+     "行政规范性文件", "5", "12", "8"])
+    + "三、收到和处理政府信息公开申请情况\n该部分以表格形式报告。表格如下：\n" + _between(
+    ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人", "法人或其他组织",
+     "总计", "商业\n企业", "科研\n机构", "社会公益组织", "法律服务机构", "其他",
+     "一、本年新收政府信息公开申请数量", "9", "1", "0", "2", "0", "0", "12",
+     "三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "", "4", "2", "0", "1", "0", "7"]))
+
+
+def test_cells_between_bare_pipes_regroup_into_rows():
+    rows = [r for r in regroup(BETWEEN.splitlines()) if isinstance(r, list)]
+    assert ["规章", "3", "0", ""] in rows
+    assert ["行政规范性文件", "5", "12", "8"] in rows
+    assert ["一、本年新收政府信息公开申请数量", "9", "1", "0", "2", "0", "0", "12"] in rows
+    lines = [r for r in regroup(BETWEEN.splitlines()) if isinstance(r, str)]
+    assert "该部分以表格形式报告。表格如下：" in lines and "商业企业" in lines
+
+
+def test_cells_between_bare_pipes_land_in_their_columns():
+    active, _ = parse_flat_text(BETWEEN.splitlines(), 0, "2021", tables={"active"})
+    got = {(c.row_key, c.col_key): c.value for c in active}
+    assert (got[("regulations", "made")], got[("regulations", "repealed")], got[("regulations", "in_force")]) == (3, 0, None)
+    assert got[("normative_docs", "in_force")] == 8
+    requests, _ = parse_flat_text(BETWEEN.splitlines(), 0, "2021", tables={"requests"})
+    got = {(c.row_key, c.col_key): c.value for c in requests}
+    assert [got[("new", k)] for k in ("natural_person", "commercial", "research", "nonprofit", "legal_services",
+                                      "other_org", "total")] == [9, 1, 0, 2, 0, 0, 12]
+    assert got[("partly_granted", "natural_person")] is None and got[("partly_granted", "total")] == 7

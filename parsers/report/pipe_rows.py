@@ -1,12 +1,15 @@
 """Table rows from text whose tables were written with `|` between cells.
 
 Pages saved as text (html2text, trafilatura, Markdown exports, copies of a page's reading view)
-keep a table's cells apart with pipes, in three shapes real copies show:
+keep a table's cells apart with pipes, in four shapes real copies show:
 
 - a row per line: `| 规章 | 0 | 0 | |`;
 - each cell closed on its own line (`规章 |`, `0 |`), a row opened by a bare `|` line: a cell's
   paragraphs broke the row apart;
-- each cell opened on its own line (`| 条`, `| 01`), a row closed by a bare `|` line.
+- each cell opened on its own line (`| 条`, `| 01`), a row closed by a bare `|` line;
+- each cell on lines of its own with a bare `|` line between cells (`规章`, `|`, `0`, `|`): a page
+  whose cells hold paragraphs, saved by a reader that writes the pipe after each cell's block. No
+  pipe marks a row's end here, so a row is its labels and the values after them.
 
 An empty cell is a bare `|` or an empty field, and it is kept: it holds a place in its row, so the
 values after it stay in their columns. A cell spanning k columns is closed by k pipes (`申请人情况 | ||`);
@@ -18,6 +21,8 @@ from __future__ import annotations
 
 import re
 
+from . import labels
+from ..normalize import normalize_text
 from .statistics_tables import is_value
 
 _SEP_ROW = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$")  # Markdown's | --- | --- |
@@ -47,14 +52,101 @@ def _kind(s: str) -> str | None:
 
 
 def _shape(lines: list[str]) -> str | None:
-    """'row', 'close' or 'open' for a run of pipe lines, whichever shape most of them have."""
+    """'row', 'close', 'open' or 'between' for a run of pipe lines, whichever shape most have."""
     counts = {"row": 0, "close": 0, "open": 0}
+    bare = plain = 0
     for s in lines:
         k = _kind(s)
         if k:
             counts[k] += 1
+        elif _BARE.match(s):
+            bare += 1
+        elif "|" not in s:
+            plain += 1
     best = max(counts, key=lambda k: counts[k])
-    return best if counts[best] >= 2 else None
+    if counts[best] >= 2:
+        return best
+    return "between" if bare >= 4 and plain >= bare * 0.6 else None
+
+
+def _column_heading(cell: str) -> bool:
+    text = normalize_text(cell)
+    return bool(labels.request_col(text) or labels.review_col(text) or labels.active_col(text)
+                or "信息内容" in text or "申请人情况" in text)
+
+
+_SHORT_PIECE = 6  # a cell's text broken over lines ("商业" / "企业") is short pieces
+
+
+def _between_cells(run: list[str]) -> list:
+    """Cells with a bare `|` line between them: rows of labels then values, and the text around them.
+
+    A cell's text may be broken over lines ("商业" / "企业"); lines that are longer, or end in a
+    sentence, before a cell are text between two tables (a heading, "表格如下：") and stay text. Two
+    bare lines in a row hold an empty cell. A row is a run of label cells (a data row has at most three:
+    三、本年度办理结果 | （三）不予公开 | 1.…) and the values and empty cells after it; the labels
+    before those, column headings, stay lines of their own, as a cell-per-line table would give them.
+    """
+    cells: list[str | None] = []  # None: a line of text outside the table
+    texts: list[str] = []
+    out: list = []
+
+    def close_cell() -> None:
+        if not texts:
+            cells.append("")
+            return
+        pieces = list(texts)
+        texts.clear()
+        while len(pieces) > 1 and not all(len(p) <= _SHORT_PIECE and not is_value(p) for p in pieces):
+            out_of_table.append(pieces.pop(0))
+        cells.extend([None] * len(out_of_table))
+        lines_out.extend(out_of_table)
+        out_of_table.clear()
+        cells.append("".join(pieces))
+
+    out_of_table: list[str] = []
+    lines_out: list[str] = []
+    bare_run = 0
+    for s in run:
+        if _BARE.match(s):
+            bare_run += 1
+            if texts or bare_run > 1:
+                close_cell()
+            continue
+        bare_run = 0
+        texts.append(s)
+    leftover = list(texts)
+
+    free = iter(lines_out)
+    row_labels: list[str] = []
+    row_values: list[str] = []
+
+    def flush() -> None:
+        if row_values:
+            k = len(row_labels)
+            while k > 0 and len(row_labels) - k < 3 and not _column_heading(row_labels[k - 1]):
+                k -= 1
+            out.extend(row_labels[:k])
+            out.append(row_labels[k:] + row_values)
+        else:
+            out.extend(row_labels)
+        row_labels.clear()
+        row_values.clear()
+
+    for c in cells:
+        if c is None:
+            flush()
+            out.append(next(free))
+        elif c == "" or is_value(c):
+            if row_labels or row_values or c:
+                row_values.append(c)
+        else:
+            if row_values:
+                flush()
+            row_labels.append(c)
+    flush()
+    out.extend(leftover)
+    return out
 
 
 def _row_lines(run: list[str]) -> list[list[str]]:
@@ -182,7 +274,13 @@ def regroup(items: list) -> list:
                 if before and len(before) <= 40 and "。" not in before and "|" not in before:
                     run.insert(0, before)  # the first row's first cell, which no pipe opens
                     out.pop()
-            rows = {"row": _row_lines, "close": _closed_cells, "open": _opened_cells}[shape](run)
+            if shape == "between" and out and not isinstance(out[-1], list):
+                before = text(out[-1]).strip()
+                if before and len(before) <= 40 and "。" not in before and "|" not in before:
+                    run.insert(0, before)  # the first cell, before the first pipe
+                    out.pop()
+            rows = {"row": _row_lines, "close": _closed_cells, "open": _opened_cells,
+                    "between": _between_cells}[shape](run)
             out.extend((r, page) if isinstance(items[i], tuple) else r for r in rows)
         i = max(j, i + 1)
     return out
