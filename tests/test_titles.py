@@ -81,3 +81,17 @@ def test_real_world_titles_meet_the_floors():
     s = score(rows)
     assert s.precision >= 0.97 and s.recall >= 0.95
     assert s.year_ok >= 0.97 * s.year_total and s.agency_ok >= 0.95 * s.agency_total
+
+
+@pytest.mark.parametrize("title, year, agency", [
+    ("东关镇2022年政府信息公开 工作告年度报", 2022, "东关镇"),  # a PDF text layer's glyph order
+    ("河西区财政局2021年政府信息公开度年报告", 2021, "河西区财政局"),
+])
+def test_a_shuffled_title_tail_is_read_in_order(title, year, agency):
+    m = recognize_title(title)
+    assert m is not None and (m.year, m.agency) == (year, agency)
+
+
+@pytest.mark.parametrize("title", ["2022年政府信息公开工作度", "东关镇政府信息公开工作年度计划"])
+def test_a_tail_that_is_not_the_title_words_shuffled_is_no_title(title):
+    assert recognize_title(title) is None

@@ -55,9 +55,24 @@ def compact(text: str) -> str:
 _compact = compact
 
 
+# A PDF text layer can give the last characters of a title out of order ("…信息公开工作告年度报"):
+# the title's glyphs were placed one by one and read back in another order.
+_SHUFFLED_TAIL = re.compile(r"(?<=信息公开)[工作年度报告]{4,6}")
+_TAILS = {"".join(sorted(t)): t for t in ("工作年度报告", "年度工作报告", "年度报告", "工作报告")}
+
+
+def unshuffle(compact: str) -> str:
+    """The title with a shuffled 工作年度报告 tail put back in order; anything else as it came."""
+    m = _SHUFFLED_TAIL.search(compact)
+    if m is None or _REPORT.search(compact):
+        return compact
+    tail = _TAILS.get("".join(sorted(m.group())))
+    return compact[:m.start()] + tail + compact[m.end():] if tail else compact
+
+
 def recognize_title(text: str) -> TitleMatch | None:
     """A TitleMatch when `text` names an annual OGI report, else None."""
-    compact = _compact(text)
+    compact = unshuffle(_compact(text))
     core = _REPORT.search(compact)
     if not core or _DECOY.search(compact):
         return None
