@@ -5,7 +5,7 @@ report's documents; every truth cell counts (a blank must come back NULL). Print
 class: cells exact, wrong values without `suspect` (the goal is 0: `ocr` alone is provenance, not
 doubt), template/agency/year right, CPU seconds per page (this process and its Tesseract children).
 
-    python benchmarks/scan_accuracy.py [--heldout] [--only NAME] [--labels ENGINE] [--digits ENGINE] [--json]
+    python benchmarks/scan_accuracy.py [--heldout | --sealed] [--only NAME] [--labels ENGINE] [--digits ENGINE] [--json]
 
 Used by `benchmarks/bench_extract.py --scans` (which also compares engines) and the accuracy gate.
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "corpus")]
 
-from make_scans import FIXTURES, HELDOUT, make_scan  # noqa: E402
+from make_scans import FIXTURES, HELDOUT, SEALED, make_scan  # noqa: E402
 from parsers.extract import extract  # noqa: E402
 from parsers.extract.image import join_image_pages  # noqa: E402
 from parsers.report import parse_report  # noqa: E402
@@ -133,9 +133,13 @@ def main() -> None:
     ap.add_argument("--names", help="comma-separated fixture names, in this order")
     ap.add_argument("--heldout", action="store_true",
                     help="the held-out fixtures (make_scans.HELDOUT: other reports, never tuned on) instead")
+    ap.add_argument("--sealed", action="store_true",
+                    help="the sealed fixtures (make_scans.SEALED): totals only, never their misses")
     ap.add_argument("--jsonl", help="append each fixture's result to this file as it is done")
     args = ap.parse_args()
-    pool = HELDOUT if args.heldout else FIXTURES
+    if args.sealed and (args.show_misses or args.json or args.jsonl):
+        ap.error("--sealed prints totals only: its misses stay unread, so it keeps measuring untuned code")
+    pool = SEALED if args.sealed else HELDOUT if args.heldout else FIXTURES
     names = args.names.split(",") if args.names else [n for n in pool if not args.only or args.only in n]
     res = evaluate(names, args.labels, args.digits, args.jsonl)
     if args.json:

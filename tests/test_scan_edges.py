@@ -91,3 +91,32 @@ def test_the_review_tables_spanning_headers_stay_whole_on_a_clean_scan():
     by_row = _regions_by_row(review)
     assert by_row[0] == 2
     assert by_row[review.n_rows - 1] == 15
+
+
+def test_short_dashes_on_a_one_line_row_are_still_its_rule():
+    """A copier leaves a one-line cell's edge a few 5-px dashes: too short for the first reading, but on
+    the line the table's other rules agree on, with paper beside them, they are that edge's rule."""
+    from parsers.extract.scan_edges import dash_reading
+
+    page = _page()
+    y0, y1, x = 100, 140, 300
+    for y in range(y0 + 6, y1 - 6, 9):  # 5-px dashes, 4-px gaps
+        cv2.line(page, (x, y), (x, y + 4), 0, 2)
+    dark = page < 160
+    assert edge_reading(dark, x, y0, y1, False)[0] == 0.0  # the first reading refuses them
+    assert dash_reading(dark, x, y0, y1, False) > 0
+
+
+def test_a_glyphs_stroke_on_a_rule_line_is_not_a_dash():
+    """后's first stroke can lie exactly on a column line that runs through a header cell spanning the
+    columns: it is joined to the glyph's other strokes, off the line, so it is no rule."""
+    from parsers.extract.scan_edges import dash_reading
+
+    page = _page()
+    y0, y1, x = 100, 145, 300
+    cv2.line(page, (x, y0 + 10), (x, y1 - 10), 0, 2)  # the stroke on the line
+    cv2.line(page, (x, y0 + 10), (x + 20, y0 + 10), 0, 2)  # joined to one going right, off the line
+    cv2.rectangle(page, (x + 6, y0 + 20), (x + 18, y1 - 12), 0, 2)
+    dark = page < 160
+    assert edge_reading(dark, x, y0, y1, False)[0] == 0.0
+    assert dash_reading(dark, x, y0, y1, False) == 0.0

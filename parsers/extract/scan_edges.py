@@ -9,8 +9,10 @@ row's values joined, a label split from its row).
 
 Here every interior edge of the grid is looked at on its own: it is a rule when dark pixels lie
 along it, in a band as thin as a rule, over most of its length and spread over all of it, in runs
-longer than the strokes a character puts across a line, and no glyph is cut by it (one ink shape
-reaching well beyond the band on both sides). The table's frame is kept as found. The result is a
+longer than the strokes a character puts across a line, and no glyph lies on it (one ink shape
+reaching well beyond the band on either side: a stroke of 直 cut through, or 后's first stroke joined
+to the rest of the glyph). On a photocopy, an edge still unruled is read again for short dashes
+exactly on the line its rule's other pieces lie on (`dash_reading`). The table's frame is kept as found. The result is a
 segment per ruled edge, which the born-digital table builder (`pdf_grid.find_tables`) turns into the same regions for
 the OCR's cell reading and for the document's tables, and the pixels to erase before OCR (only
 those of rules that are rules: text taken for a rule keeps its strokes).
@@ -33,7 +35,7 @@ SOLID_FILL = 0.93  # a table whose edges are mostly this fully ruled is printed 
 SOLID_NEED = 0.85  # ... and an edge of it must be about as full (a glyph's stroke on a line is shorter)
 OFF_LINE = 1.5  # px an edge's ink may lie off the line its rule's other pieces agree on
 MAX_THICK = 6  # px: the thickest rule (a bold frame at 200 dpi)
-CUT_REACH = 4  # px beyond the band on both sides that one ink shape must reach to be a glyph cut by it
+CUT_REACH = 4  # px beyond the band (either side) an ink shape on it must reach to be a glyph, not a rule
 CROSS_SHARE = 0.5  # share of the rule's length cut through glyphs: text, not a rule
 SIDE_SHARE = 0.45  # ink beside the band, as a share of the band's: more is a glyph's strokes
 
@@ -89,17 +91,53 @@ def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -
     bins = np.array_split(runs, max(3, len(runs) // BIN_PX))
     if sum(bool(piece.any()) for piece in bins) < BIN_SHARE * len(bins):
         return 0.0, band
-    # A glyph cut by the edge: one ink shape reaching well beyond the band on both sides (a stroke of
-    # 直 lying on the line, joined to strokes either side of it). A rule's pieces stay in their band.
+    # A glyph on the edge: one ink shape reaching well beyond the band on either side (a stroke of 直
+    # lying on the line, joined to strokes either side of it; 后's first stroke, joined to the strokes
+    # right of it). A rule's pieces stay in their band.
     n, labels, stats, _ = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
     top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
-    across = (top <= t0 - CUT_REACH) & (top + height - 1 >= t1 + CUT_REACH)
+    across = (top <= t0 - CUT_REACH) | (top + height - 1 >= t1 + CUT_REACH)
     across[0] = False
     if across.any():
         cut = across[labels[t0:t1 + 1]].any(axis=0)
         if (runs & cut).sum() > CROSS_SHARE * runs.sum():
             return 0.0, band
     return float(runs.mean()), band
+
+
+WEAK_RUN = 4  # px: on a photocopy's rule line, a dash this long is still a dash
+WEAK_SHARE = 0.3  # share of the edge such dashes cover
+WEAK_HALF = 2  # px either side of the line's centre the dashes must lie in
+
+
+def dash_reading(dark: np.ndarray, centre: int, a: int, b: int, horizontal: bool) -> float:
+    """The share of the edge covered by short dashes lying exactly on a rule line at `centre`, with
+    paper beside them and no glyph touching them; 0.0 otherwise. For a copier's rules, whose pieces
+    on a one-line cell's edge are shorter than `edge_reading` asks for."""
+    n = dark.shape[0] if horizontal else dark.shape[1]
+    a, b = a + END_TRIM, b - END_TRIM
+    lo, hi = centre - REACH, centre + REACH + 1
+    if b - a < MIN_RUN or lo < 0 or hi > n:
+        return 0.0
+    strip = dark[lo:hi, a:b] if horizontal else dark[a:b, lo:hi].T
+    t0, t1 = REACH - WEAK_HALF, REACH + WEAK_HALF
+    runs = _runs_cover(strip[t0:t1 + 1].any(axis=0), WEAK_RUN)
+    if runs.mean() < WEAK_SHARE:
+        return 0.0
+    bins = np.array_split(runs, max(2, len(runs) // BIN_PX))
+    if sum(bool(piece.any()) for piece in bins) < 0.5 * len(bins):
+        return 0.0
+    profile = strip.mean(axis=1)
+    if max(profile[t0 - 6:t0 - 1].mean(), profile[t1 + 2:t1 + 7].mean()) > 0.5 * profile[t0:t1 + 1].max():
+        return 0.0  # ink beside the line: glyph strokes
+    # A glyph's stroke on the line is joined to strokes off it; a dash stays in its band.
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
+    top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+    off = (top <= t0 - CUT_REACH) | (top + height - 1 >= t1 + CUT_REACH)
+    off[0] = False
+    if off.any() and (runs & off[labels[t0:t1 + 1]].any(axis=0)).sum() > CROSS_SHARE * runs.sum():
+        return 0.0
+    return float(runs.mean())
 
 
 def ruled_edges(dark: np.ndarray, table: TablePart, scale: float) -> tuple[list[Segment], np.ndarray, bool]:
@@ -165,12 +203,30 @@ def ruled_edges(dark: np.ndarray, table: TablePart, scale: float) -> tuple[list[
         keep_v(cols[c], rows[0], rows[last_r], None)
     ruled_h = {(r, c): band for r, line in h_lines.items() for c, band in _on_line(line, need)}
     ruled_v = {(c, r): band for c, line in v_lines.items() for r, band in _on_line(line, need)}
+    if not solid:
+        # A copier's dashes on a one-line cell's edge can be too short for `edge_reading`: the
+        # edges left are read again for short dashes exactly on their line.
+        for r in h_lines:
+            centre = _centre([b for (rr, _c), b in ruled_h.items() if rr == r], ys[rows[r]])
+            for c in range(last_c):
+                if (r, c) not in ruled_h and dash_reading(dark, centre, xs[cols[c]], xs[cols[c + 1]], True):
+                    ruled_h[(r, c)] = (centre - WEAK_HALF, centre + WEAK_HALF)
+        for c in v_lines:
+            centre = _centre([b for (cc, _r), b in ruled_v.items() if cc == c], xs[cols[c]])
+            for r in range(last_r):
+                if (c, r) not in ruled_v and dash_reading(dark, centre, ys[rows[r]], ys[rows[r + 1]], False):
+                    ruled_v[(c, r)] = (centre - WEAK_HALF, centre + WEAK_HALF)
     _rectangular(last_r, last_c, h_lines, v_lines, ruled_h, ruled_v)
     for (r, c), band in ruled_h.items():
         keep_h(rows[r], cols[c], cols[c + 1], band)
     for (c, r), band in ruled_v.items():
         keep_v(cols[c], rows[r], rows[r + 1], band)
     return out, mask & dark, solid or not shares
+
+
+def _centre(bands: list[tuple[int, int]], found: int) -> int:
+    """Where a grid line's rule lies: the middle of its ruled edges' bands, else where it was found."""
+    return int(round(float(np.median([(b0 + b1) / 2 for b0, b1 in bands])))) if bands else found
 
 
 def _cells(slots: set[tuple[int, int]], ruled_h: dict, ruled_v: dict) -> list[list[tuple[int, int]]]:

@@ -79,6 +79,23 @@ HELDOUT: dict[str, tuple[str, str, str]] = {
     "rules_h": ("82_2021_pdf", "rules", "tiff"),
     "mixed_h": ("79_2021_pdf", "mixed", "pdf"),
 }
+# Sealed (added 2026-12-07, when the held-out copier fixtures became the copier work's development
+# set): other reports again, other seeds. Only their totals are looked at (`--sealed` prints no
+# misses), so they keep measuring what the code does on scans nobody tuned it on.
+SEALED: dict[str, tuple[str, str, str]] = {
+    "copier_s1": ("73_2021_pdf", "copier", "pdf"),
+    "copier_s2": ("85_2021_pdf", "copier", "pdf"),
+    "copier_s3": ("100_2021_pdf", "copier", "pdf"),
+    "skew_s": ("67_2021_pdf", "skew", "pdf"),
+    "seal_s": ("94_2021_pdf", "seal", "pdf"),
+    "phone_s": ("88_2021_pdf", "phone", "jpg"),
+    "mixed_s": ("97_2021_pdf", "mixed", "pdf"),
+    "speckle_s": ("103_2021_pdf", "speckle", "png"),
+    "rules_s": ("76_2021_pdf", "rules", "pdf"),
+    "jpeg_s": ("82_2021_pdf", "jpeg", "pdf"),
+    "dpi150_s": ("79_2021_pdf", "dpi150", "pdf"),
+    "yellowed_s": ("70_2021_pdf", "yellowed", "pdf"),
+}
 CLASSES = sorted({cls for _src, cls, _c in FIXTURES.values()})
 
 
@@ -328,7 +345,7 @@ def package(name: str, pages: list[np.ndarray], container: str, dpi: int | None)
 
 
 def make_scan(name: str) -> Scan:
-    source, cls, container = FIXTURES[name] if name in FIXTURES else HELDOUT[name]
+    source, cls, container = {**FIXTURES, **HELDOUT, **SEALED}[name]
     rng = _rng(name)
     dpi = {"dpi150": 150, "dpi300": 300, "phone": 180}.get(cls, 200)
     colour = cls in ("seal", "mixed", "phone", "yellowed")
