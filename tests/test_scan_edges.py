@@ -120,3 +120,20 @@ def test_a_glyphs_stroke_on_a_rule_line_is_not_a_dash():
     dark = page < 160
     assert edge_reading(dark, x, y0, y1, False)[0] == 0.0
     assert dash_reading(dark, x, y0, y1, False) == 0.0
+
+
+def test_a_second_table_found_only_by_a_looser_reading_is_kept():
+    """A photocopied page (make_scans copier_h2, page 2) where the strictest reading finds the requests
+    table without its first column and misses the review table below it; a looser reading finds
+    both whole. The reading that puts more of the page in statistics tables wins, though its largest
+    table is not much larger."""
+    from make_scans import make_scan
+    from parsers.extract.ocr import _pdf_page_images
+
+    scan = make_scan("copier_h2")
+    page = next(_pdf_page_images(scan.files[0][1], [1]))
+    prepared = prepare_page(page.pixels, page.dpi)
+    tables = sorted(find_rules(prepared.image, SCALE).tables, key=lambda t: -t.bbox[3])
+    assert len(tables) == 2  # the requests table's end, and the review table
+    assert tables[0].bbox[0] < 90  # with its 三、本年度办理结果 column, at the page's left margin
+    assert tables[1].n_cols >= 14  # the review table's 15 columns (a dashed one may merge two)

@@ -153,8 +153,8 @@ def find_rules(gray: np.ndarray, scale: float) -> Rules:
         found = (hmask, vmask, segments, tables, judged)
         if piece and not (best and best[3]) and _largest(tables) < STAT_TABLE_AREA:
             break  # where nothing was ruled, joined dashes must make a statistics table, not a scrap in prose
-        if best is None or _largest(tables) > _largest(best[3]) * GAIN:
-            best = found
+        if best is None or _covered(tables) > _covered(best[3]) * GAIN:
+            best = found  # more of the page in statistics tables: a second table, or a lost frame
         if (tables and len(tables) <= 2 and _largest(tables) >= STAT_TABLE_AREA
                 and all(_judge(judged, dark, t, scale)[2] for t in tables)):
             # One or two tables with solid rules: the rules held together at these settings. Dashed
@@ -203,6 +203,11 @@ def _inside(s: Segment, bbox, tol: float = 3.0) -> bool:
 
 def _area(table) -> float:
     return (table.bbox[2] - table.bbox[0]) * (table.bbox[3] - table.bbox[1])
+
+
+def _covered(tables: list) -> float:
+    """The area of the statistics-sized tables (a page's two or three tables, not scraps of grid)."""
+    return sum(a for a in map(_area, tables) if a >= STAT_TABLE_AREA)
 
 
 def _largest(tables: list) -> float:
