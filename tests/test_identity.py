@@ -175,3 +175,22 @@ def test_a_scans_misread_city_does_not_make_a_report_of_its_own():
     assert found.agency == "赣州市章贡区人民政府"  # the same report as the born-digital copy's
     assert any("闽州市 taken as 赣州市" in w for w in found.warnings)
     assert identify(_doc("", title)).agency == "闽州市章贡区人民政府"  # printed so: kept
+
+
+def test_a_scanned_titles_misread_year_and_words_are_put_right():
+    for title in ("柏宝县财政局2O21年政府信息公开工作年度报告", "柏宝县财政局202l年政府信息公开工作年度报告",
+                  "柏宝县财政局2021年政府信息公开工竹年度报告", "柏宝县财政局2021年政府倍息公开工作年度报告"):
+        scan = _doc("", title)
+        scan.ocr = True
+        found = identify(scan)
+        assert found is not None and (found.agency, found.year) == ("柏宝县财政局", 2021), title
+        assert any("OCR misreads put right" in w for w in found.warnings), title
+        assert identify(_doc("", title)) is None or "OCR" not in " ".join(identify(_doc("", title)).warnings)
+
+
+def test_a_scanned_decoy_is_not_repaired_into_a_report():
+    for title in ("柏宝县2021年政府工作报告", "柏宝县2O21年政府信息公开工作年度计划"):
+        scan = _doc("", title)
+        scan.ocr = True
+        scan.text = title + "\n二〇二一年，本县经济平稳增长。"
+        assert identify(scan) is None, title

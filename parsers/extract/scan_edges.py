@@ -38,6 +38,7 @@ MAX_THICK = 6  # px: the thickest rule (a bold frame at 200 dpi)
 CUT_REACH = 4  # px beyond the band (either side) an ink shape on it must reach to be a glyph, not a rule
 CROSS_SHARE = 0.5  # share of the rule's length cut through glyphs: text, not a rule
 SIDE_SHARE = 0.45  # ink beside the band, as a share of the band's: more is a glyph's strokes
+GLYPH = -1.0  # an edge reading's share when the ink on the edge is a glyph's, not a rule's
 
 
 def _runs_cover(line: np.ndarray, min_run: int) -> np.ndarray:
@@ -56,9 +57,10 @@ def _runs_cover(line: np.ndarray, min_run: int) -> np.ndarray:
 
 def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -> tuple[float, tuple[int, int]]:
     """How much of the edge at `pos` (row for a horizontal edge, column for a vertical one) from `a`
-    to `b` (pixels along it) is ruled: the share of its length in rule-like runs, 0.0 when its ink is
-    not a rule's (too thick, glyph strokes beside it, a line of text across it, too little or too
-    unevenly spread). Also the band (first, last row or column) where its ink lies."""
+    to `b` (pixels along it) is ruled: the share of its length in rule-like runs; 0.0 when there is
+    too little ink or it is too unevenly spread, GLYPH when the ink is a glyph's (too thick, strokes
+    beside it, a shape reaching off the line). Also the band (first, last row or column) where its
+    ink lies."""
     n = dark.shape[0] if horizontal else dark.shape[1]
     a, b = a + END_TRIM, b - END_TRIM
     lo, hi = max(pos - REACH, 0), min(pos + REACH + 1, n)
@@ -77,13 +79,13 @@ def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -
         t1 += 1
     band = (lo + t0, lo + t1)
     if t1 - t0 + 1 > MAX_THICK:
-        return 0.0, band  # ink spread wide across the line: glyphs, not a rule
+        return GLYPH, band  # ink spread wide across the line: glyphs, not a rule
     # A rule is a thin line with paper beside it; a glyph's stroke has the glyph's other strokes
     # beside it (the ink falls off slowly on at least one side).
     beside = [profile[t0 - 4:t0 - 1].mean() if t0 >= 4 else 0.0,
               profile[t1 + 2:t1 + 5].mean() if t1 + 5 <= len(profile) else 0.0]
     if max(beside) > SIDE_SHARE * profile[k]:
-        return 0.0, band
+        return GLYPH, band
     cover = strip[t0:t1 + 1].any(axis=0)
     runs = _runs_cover(cover, MIN_RUN)
     if runs.mean() < RUN_SHARE:
@@ -101,7 +103,7 @@ def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -
     if across.any():
         cut = across[labels[t0:t1 + 1]].any(axis=0)
         if (runs & cut).sum() > CROSS_SHARE * runs.sum():
-            return 0.0, band
+            return GLYPH, band
     return float(runs.mean()), band
 
 
@@ -172,9 +174,9 @@ def ruled_edges(dark: np.ndarray, table: TablePart, scale: float) -> tuple[list[
     # A rule found twice a few pixels apart (residual skew, a text line's strokes bridged next to it)
     # would make a grid row too thin to hold text: of two such positions the better-ruled one stays.
     rows = _distinct(list(range(len(ys))), lambda r: sum(
-        read(ys[r], xs[c], xs[c + 1], True)[0] for c in range(len(xs) - 1)), ys)
+        max(read(ys[r], xs[c], xs[c + 1], True)[0], 0.0) for c in range(len(xs) - 1)), ys)
     cols = _distinct(list(range(len(xs))), lambda c: sum(
-        read(xs[c], ys[rows[k]], ys[rows[k + 1]], False)[0] for k in range(len(rows) - 1)), xs)
+        max(read(xs[c], ys[rows[k]], ys[rows[k + 1]], False)[0], 0.0) for k in range(len(rows) - 1)), xs)
     last_r, last_c = len(rows) - 1, len(cols) - 1
     h_lines = {r: [read(ys[rows[r]], xs[cols[c]], xs[cols[c + 1]], True) for c in range(last_c)] for r in range(1, last_r)}
     v_lines = {c: [read(xs[cols[c]], ys[rows[r]], ys[rows[r + 1]], False) for r in range(last_r)] for c in range(1, last_c)}
@@ -258,14 +260,17 @@ def _is_rectangle(group: list[tuple[int, int]]) -> bool:
 def _rectangular(n_r: int, n_c: int, h_lines: dict, v_lines: dict, ruled_h: dict, ruled_v: dict) -> None:
     """Make every cell a rectangle. A cell is always one: where the unruled edges join slots into
     another shape (an L round a merged cell), some rule there was lost to dropout. The edges inside
-    such a shape are taken back, the best-inked first, until every part of it is a rectangle."""
+    such a shape are taken back, the best-inked first, until every part of it is a rectangle; never
+    one whose ink is a glyph's (a label printed across a column line that starts below it: its
+    strokes on the line are no rule, and an unruled edge elsewhere closes the cell)."""
     for group in _cells({(r, c) for r in range(n_r) for c in range(n_c)}, ruled_h, ruled_v):
         if _is_rectangle(group):
             continue
         inside = set(group)
         candidates = [(h_lines[r][c][0], "h", (r, c)) for r, c in inside
-                      if (r - 1, c) in inside and r in h_lines] + \
-                     [(v_lines[c][r][0], "v", (c, r)) for r, c in inside if (r, c - 1) in inside and c in v_lines]
+                      if (r - 1, c) in inside and r in h_lines and h_lines[r][c][0] != GLYPH] + \
+                     [(v_lines[c][r][0], "v", (c, r)) for r, c in inside
+                      if (r, c - 1) in inside and c in v_lines and v_lines[c][r][0] != GLYPH]
         for _share, kind, edge in sorted(candidates, reverse=True):
             if kind == "h":
                 ruled_h[edge] = h_lines[edge[0]][edge[1]][1]

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 
 from . import regions
 from .agencies import agency_key, is_qualified, place_prefix, site_place
-from .titles import (compact, is_report_category, normalize_title, recognize_title, report_body_markers,
-                     title_agency, title_year)
+from .titles import (compact, is_report_category, normalize_title, recognize_title, repair_ocr_title,
+                     report_body_markers, title_agency, title_year)
 from ..model import Document
 
 # Report markers in the body: the section headings every template has.
@@ -387,6 +387,17 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
     if link_text:
         candidates.append(normalize_title(link_text))
     candidates = list(dict.fromkeys(c for c in candidates if c))
+    repaired: list[str] = []
+    if document.ocr:
+        # A scanned title's year and fixed words as OCR misread them ("2O21", "工竹"): put right
+        # before the title is looked for, and said in the warnings. The agency's name is not touched.
+        fixed_lines = []
+        for c in candidates:
+            fixed, changes = repair_ocr_title(c)
+            fixed_lines.append(fixed)
+            if changes and c in lines[:12]:
+                repaired += changes
+        candidates = list(dict.fromkeys(fixed_lines))
     listed_as_report = is_report_category(category)
     text = document.text or "\n".join(lines)
 
@@ -426,6 +437,8 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
         agency = (sentence.agency if sentence else None) or next(
             iter(placed_leads + names + leads + _breadcrumb(lines)), None)
     warnings: list[str] = []
+    if repaired and any(ch.split("→")[1] in compact(found.title or "") for ch in repaired):
+        warnings.append("scanned title read with OCR misreads put right: " + ", ".join(dict.fromkeys(repaired)))
     if agency:
         agency = fullest_name(agency, names, text)
         if document.ocr:  # a scan's title with one character of its city misread (闽州市 for 赣州市)

@@ -70,6 +70,45 @@ def unshuffle(compact: str) -> str:
     return compact[:m.start()] + tail + compact[m.end():] if tail else compact
 
 
+# What OCR makes of a scanned title: a digit of the year read as a letter ("2O21", "202l"), and a
+# character of the title's fixed words read as one that looks like it (工竹 for 工作, 倍息 for 信息).
+_YEAR_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
+                                  "Z": "2", "z": "2", "S": "5", "B": "8"})
+_OCR_YEAR = re.compile(r"(?<![\dA-Za-z])([12][\dOo〇DlI|ZzSB]{3})(?=\s*年)")
+# The title's fixed words, and how many characters of each may be misread (a quarter at most).
+_FIXED_WORDS = (("政府信息公开工作年度报告", 2), ("政府信息公开年度报告", 2), ("政务公开工作年度报告", 2),
+                ("信息公开工作年度报告", 2), ("政府信息公开工作报告", 2))
+
+
+def repair_ocr_title(text: str) -> tuple[str, list[str]]:
+    """A scanned title line with OCR's misreads of its year and of its fixed words put right, and
+    what was changed ("2O21→2021", "工竹→工作"); the agency's own name is never changed here."""
+    out = normalize_title(text)
+    changes: list[str] = []
+
+    def year(m: re.Match) -> str:
+        fixed = m.group(1).translate(_YEAR_LOOKALIKES)
+        if fixed != m.group(1) and re.fullmatch(r"(?:19|20)\d{2}", fixed):
+            changes.append(f"{m.group(1)}→{fixed}")
+            return fixed
+        return m.group(1)
+
+    out = _OCR_YEAR.sub(year, out)
+    squeezed = out.replace(" ", "")
+    if _REPORT.search(to_simplified(squeezed)):
+        return out, changes
+    for word, most in _FIXED_WORDS:
+        n = len(word)
+        for i in range(len(squeezed) - n + 1):
+            window = squeezed[i:i + n]
+            wrong = sum(a != b for a, b in zip(window, word))
+            # the window must keep the words' frame (信息公开 or its first and last characters)
+            if 0 < wrong <= most and window[-1] == word[-1] and (window[:2] == word[:2] or "公开" in window):
+                changes.append(f"{window}→{word}")
+                return squeezed[:i] + word + squeezed[i + n:], changes
+    return out, changes
+
+
 def recognize_title(text: str) -> TitleMatch | None:
     """A TitleMatch when `text` names an annual OGI report, else None."""
     compact = unshuffle(_compact(text))
