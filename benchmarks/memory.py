@@ -19,6 +19,7 @@ class PeakRss:
 
     def __init__(self, interval: float = 0.1, pid: int | None = None) -> None:
         self.peak = 0
+        self.at_peak: dict[str, int] = {}  # role (what the process runs) → RSS summed over its processes
         self._cpu: dict[tuple[int, str], float] = {}  # (pid, start time) → CPU seconds
         self._pid = pid  # the tree's root (default: this process)
         self._interval = interval
@@ -40,7 +41,13 @@ class PeakRss:
     def _run(self) -> None:
         while not self._stop.wait(self._interval):
             tree = _tree(self._pid or os.getpid())
-            self.peak = max(self.peak, sum(_rss(p) for p in tree))
+            sizes = [(p, _rss(p)) for p in tree]
+            total = sum(rss for _p, rss in sizes)
+            if total > self.peak:
+                self.peak = total
+                self.at_peak = {}
+                for p, rss in sizes:
+                    self.at_peak[_role(p)] = self.at_peak.get(_role(p), 0) + rss
             for p in tree:
                 cpu = _cpu(p)
                 if cpu is not None:
@@ -68,6 +75,21 @@ def _rss(pid: int) -> int:
     except OSError:
         pass
     return 0
+
+
+def _role(pid: int) -> str:
+    """What a process of the tree runs, from its command line: its module or script, else its name."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    args = [a.decode(errors="replace") for a in argv if a]
+    if "-m" in args[:-1]:
+        return args[args.index("-m") + 1]
+    if "-c" in args[:-1]:
+        code = args[args.index("-c") + 1]
+        return "forkserver" if "forkserver" in code else "spawn worker" if "spawn" in code else "python -c"
+    return Path(args[0]).name if args else "?"
 
 
 _TICK = os.sysconf("SC_CLK_TCK")

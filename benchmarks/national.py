@@ -1,6 +1,6 @@
 """A national night on one machine: N loopback sites harvested twice at the default politeness.
 
-    python benchmarks/national.py --sites 200 [--reports 5] [--delay 1.0] [--crawlers 2] [--dask 1,4,16]
+    python benchmarks/national.py --sites 200 [--reports 5] [--delay 1.0] [--crawlers N] [--dask 1,4,16]
 
 Starts N loopback sites (127.0.x.y, one host each), generated from the sample
 county's reports: each site is a county of its own name, its pages and DOCX
@@ -147,7 +147,7 @@ def harvest(sites_file: Path, db: Path, args: argparse.Namespace, env: dict) -> 
     con.close()
     # The sampled tree also sees the extraction pool's workers, which the harvest never waits for.
     return {"wall": wall, "cpu_total": usage.ru_utime + usage.ru_stime, "cpu_tree": rss.cpu_s, "rss": rss.peak,
-            "counts": json.loads(counts),
+            "rss_roles": rss.at_peak, "counts": json.loads(counts),
             "per_site": per_site, "load": (load_before, load()), "summary": out}
 
 
@@ -168,6 +168,8 @@ def report_run(name: str, r: dict, servers: list[SampleSite], marks: list[int], 
           f"{c['reports_indexed']}, versions {c['versions_new']}; 304 {c['not_modified']}; "
           f"sites with all {args.reports} reports archived {complete}/{len(servers)}; load {r['load'][0]} → {r['load'][1]}",
           flush=True)
+    roles = sorted(r["rss_roles"].items(), key=lambda kv: -kv[1])
+    print("  at the peak: " + ", ".join(f"{role} {size / 2**20:.0f} MB" for role, size in roles), flush=True)
     return {"wall": r["wall"], "bound": bound, "cpu": cpu, "crawl_cpu": c.get("crawl_cpu_s", 0.0), "rss": r["rss"],
             "burst": burst, "complete": complete}
 
@@ -242,7 +244,8 @@ def main() -> int:
     ap.add_argument("--sites", type=int, default=200)
     ap.add_argument("--reports", type=int, default=5)
     ap.add_argument("--delay", type=float, default=1.0)
-    ap.add_argument("--crawlers", type=int, default=2, help="crawl processes (default 2)")
+    ap.add_argument("--crawlers", type=int, default=None,
+                    help="crawl processes (default: the harvest's, one per 300 sites, at most one per core)")
     ap.add_argument("--runner", default=None, help="task runner for extraction (thread, process, dask)")
     ap.add_argument("--dask", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 16],
                     help="cluster sizes (machines) to project to (default 1,4,16)")
@@ -250,6 +253,9 @@ def main() -> int:
     ap.add_argument("--crawl-only", action="store_true",
                     help="only the crawl processes, without Prefect or the archive (the crawl side's scaling)")
     args = ap.parse_args()
+    if args.crawlers is None:
+        from flows.harvest import crawl_processes
+        args.crawlers = crawl_processes(args.sites)
     if args.crawl_only:
         with tempfile.TemporaryDirectory(prefix="nianbao-national-") as tmp:
             servers = []

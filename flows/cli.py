@@ -108,9 +108,10 @@ def _add_crawl_options(p: argparse.ArgumentParser) -> None:
                    help="seconds between requests to one host, adapted by AutoThrottle (default 1.0)")
     p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS",
                    help="a download taking longer is cut off and recorded as timeout (default 120)")
-    p.add_argument("--crawlers", type=int, default=2, metavar="N",
+    p.add_argument("--crawlers", type=int, default=None, metavar="N",
                    help="crawl processes; the sites are sharded over them, each process crawling "
-                        "its whole shard at once, one request at a time per host (default 2)")
+                        "its whole shard at once, one request at a time per host (default: one per "
+                        "300 sites, at most one per core)")
 
 
 def _dispatch(args: argparse.Namespace) -> int:

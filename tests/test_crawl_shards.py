@@ -7,7 +7,7 @@ from pathlib import Path
 from crawlers import sample_routes as routes
 from crawlers.sample_server import SampleSite
 from crawlers.sites import Site
-from flows.harvest import shard_sites
+from flows.harvest import crawl_processes, shard_sites
 from flows.tasks import CrawlResult, ShardResult, crawl_shard
 
 SITES = Path(__file__).parent / "sites"
@@ -21,6 +21,13 @@ def test_sites_of_one_host_share_a_shard_and_shards_are_balanced():
     assert any({s.id for s in shard} == {"d0", "d1", "d2", "d3"} for shard in shards)
     assert sorted(s.id for shard in shards for s in shard) == sorted(s.id for s in sites)
     assert len(shard_sites(sites[:2], 8)) == 1  # never more processes than hosts
+
+
+def test_crawl_processes_grow_with_the_sites_up_to_the_cores(monkeypatch):
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    assert [crawl_processes(n) for n in (1, 200, 300, 301, 900, 3000)] == [1, 1, 1, 2, 3, 4]
+    monkeypatch.setattr("os.cpu_count", lambda: None)
+    assert crawl_processes(3000) == 1
 
 
 def test_a_site_is_reported_when_done_while_a_hanging_one_crawls_on(tmp_path):
