@@ -33,7 +33,7 @@ BORN_DIGITAL = ("html", "wordhtml", "docx", "pdf", "doc", "wps", "xls", "xlsx", 
 PRODUCER_CLASSES = ("vertical_header", "rotated_header", "wrapped_space", "missing_chars", "hybrid_other",
                     "prose_above", "shaded_prose", "repeated_header", "missing_rules", "blank_review", "agency_line")
 # Report pages saved as text (reports 106+): counted per text format, in `text` and `text:CLASS`.
-TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells", "txt_between")
+TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells", "txt_between", "txt_paras")
 
 
 # Flags that describe a value rather than doubt it.

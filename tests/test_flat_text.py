@@ -149,3 +149,39 @@ def test_flat_cells_keep_their_page():
     lines = [("三、收到和处理政府信息公开申请情况", 2), ("（一）予以公开 1 0 0 0 0 0 1", 3)]
     cells, _ = parse_flat_text(lines, 0, "2021")
     assert {c.page for c in cells} == {3}
+
+
+def test_empty_cells_shown_as_blank_lines_keep_their_places():
+    """A reader that ends each cell's paragraph with a blank line gives an empty cell a line break of
+    its own: `12`, then five blank lines more than usual, then `12` is 自然人 12, five empty cells, 总计 12."""
+    def cells(values: list[str]) -> list[str]:
+        return [line for v in values for line in ([v, ""] if v else [""])]
+
+    header = ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况", "自然人",
+              "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    active = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "0",
+              "行政规范性文件", "1", "", "3"]
+    lines = ["二、主动公开政府信息情况", ""] + cells(active) + ["三、收到和处理政府信息公开申请情况", ""] + cells(header) + cells(
+        ["一、本年新收政府信息公开申请数量", "12", "", "", "", "", "", "12",
+         "二、上年结转政府信息公开申请数量", "", "", "", "", "", "", "",
+         "三、本年度办理结果", "（一）予以公开", "4", "", "", "", "", "", "4"])
+    got, _warnings = parse_flat_text(lines, 0, "2021", tables={"requests"})
+    by = {(c.row_key, c.col_key): c.value for c in got}
+    assert by[("new", "natural_person")] == 12 and by[("new", "total")] == 12
+    assert by[("new", "commercial")] is None and by[("new", "other_org")] is None
+    assert all(by[("carried_in", k)] is None for k in ("natural_person", "total"))
+    assert by[("granted", "natural_person")] == 4 and by[("granted", "total")] == 4
+    assert not any("ambiguous_alignment" in c.flags for c in got)
+    active_cells, _warnings = parse_flat_text(lines, 0, "2021", tables={"active"})
+    by = {(c.row_key, c.col_key): c.value for c in active_cells}
+    assert (by[("normative_docs", "made")], by[("normative_docs", "repealed")], by[("normative_docs", "in_force")]) \
+        == (1, None, 3)
+
+
+def test_extra_blank_lines_in_ordinary_text_are_not_cells():
+    """Text that is not written a paragraph per cell (a row per line) keeps its blank lines as layout."""
+    lines = ["一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3", "", "", "", "二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0"]
+    got, _warnings = parse_flat_text(lines, 0, "2021", tables={"requests"})
+    by = {(c.row_key, c.col_key): c.value for c in got}
+    assert by[("new", "natural_person")] == 3 and by[("new", "total")] == 3
+    assert by[("carried_in", "total")] == 0

@@ -28,7 +28,7 @@ def test_corpus_is_large_enough_and_covers_every_format():
     assert len(truths) >= 40
     assert {t["format"] for t in truths} >= {"html", "docx", "pdf", "doc", "wps", "xls", "xlsx", "scan", "flat", "cells",
                                              "seed", "wordhtml", "txt_rows", "txt_close", "txt_open", "txt_cells",
-                                             "txt_between"}
+                                             "txt_between", "txt_paras"}
     # every real-producer class as an office-printed PDF, as DOCX and as Word-exported HTML
     for cls in PRODUCER_CLASSES:
         assert {t["format"] for t in truths if cls in t["variations"]} >= {"pdf", "docx", "wordhtml"}, cls

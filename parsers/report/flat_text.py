@@ -68,9 +68,28 @@ def _data_row_label(label: str) -> bool:
     return bool(labels.request_row(label) or labels.active_row(label))
 
 
+def _paragraph_cells(lines: list) -> bool:
+    """Whether the text writes one cell per paragraph, a blank line after each: a reader that gives an
+    empty cell a line break of its own then shows it as one blank line more (`12`, five more blank
+    lines, `12`: five empty cells between). Most short lines must then be one blank line apart."""
+    texts = [(item[0] if isinstance(item, tuple) else item) or "" for item in lines]
+    gaps, blank, seen = [], 0, False
+    for t in texts:
+        if not t.strip():
+            blank += 1
+            continue
+        if seen and len(t.strip()) <= 40:
+            gaps.append(blank)
+        seen, blank = True, 0
+    return len(gaps) >= 20 and sum(1 for g in gaps if g >= 1) >= 0.9 * len(gaps) and \
+        sum(1 for g in gaps if g == 1) >= 0.6 * len(gaps)
+
+
 def text_rows(lines: list, document_index: int) -> list[RawRow]:
     """Rows from text lines; a line may come as (text, page) so cells keep their page."""
     rows: list[RawRow] = []
+    paragraphs = _paragraph_cells(lines)
+    blank = 0  # blank lines since the last line with text
     label: str | None = None  # label waiting for its values
     values: list[str] = []
     page: int | None = None
@@ -87,8 +106,14 @@ def text_rows(lines: list, document_index: int) -> list[RawRow]:
 
     for item in pipe_rows.regroup(lines):
         raw, page = item if isinstance(item, tuple) else (item, None)
+        if isinstance(raw, str) and not raw.strip():
+            blank += 1
+            continue
+        empties, blank = (blank - 1 if paragraphs and blank >= 2 else 0), 0
         if label is None and not values:
             row_page = page
+        if empties and label is not None:
+            values.extend([""] * empties)  # empty cells of the row: after its label or its last value
         if isinstance(raw, list):
             # a row whose cells the text kept apart (pipes): empty cells hold their places
             flush()

@@ -938,7 +938,8 @@ def truth(rep: Report) -> dict:
 
 EXT = {"html": ".html", "wordhtml": ".html", "flat": ".html", "cells": ".html", "colmajor": ".html", "docx": ".docx", "pdf": ".pdf",
        "doc": ".doc", "scan": ".pdf", "wps": ".wps", "xlsx": ".xlsx", "xls": ".xls",
-       "txt_rows": ".txt", "txt_close": ".txt", "txt_open": ".txt", "txt_cells": ".txt", "txt_between": ".txt"}
+       "txt_rows": ".txt", "txt_close": ".txt", "txt_open": ".txt", "txt_cells": ".txt", "txt_between": ".txt",
+       "txt_paras": ".txt"}
 
 
 def render_sheet_html(rep: Report) -> bytes:
@@ -960,7 +961,7 @@ def render_sheet_html(rep: Report) -> bytes:
 # A report page saved as text, the way copies of real report pages read: by an HTML-to-text tool
 # (html2text, trafilatura old and new, a reading view) or pasted from Word. Each keeps a table's
 # cells apart its own way; the truth is the same as for the HTML.
-TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells", "txt_between")
+TEXT_FORMATS = ("txt_rows", "txt_close", "txt_open", "txt_cells", "txt_between", "txt_paras")
 TEXT_CLASSES = [("2021", ["blank"]), ("2021", ["wrapped_space", "agency_line"]), ("2019", ["blank", "dash"]),
                 ("2021", ["hybrid_other", "typos", "page_meta"])]
 
@@ -1009,6 +1010,11 @@ def text_table(g: Grid, fmt: str) -> list[str]:
                 if m and (m[0], m[1]) != (r, c):
                     continue
                 lines += ([t] if t else []) + ["|"]
+        elif fmt == "txt_paras":
+            # a reader that ends each cell's paragraph with a blank line and gives an empty cell a
+            # line break of its own: an empty cell is one blank line more
+            for t, _ in places:
+                lines += [t, ""] if t else [""]
         else:  # txt_cells: one cell per line, blank lines between, empty cells left out
             for t, _ in places:
                 if t:
@@ -1041,7 +1047,10 @@ def render_text(rep: Report) -> bytes:
 def text_reports() -> list[Report]:
     first = class_reports(random.Random(SEED + 3), 106, TEXT_CLASSES, TEXT_FORMATS[:4], lambda n: (n * 7 + 2))
     # Added later (own random stream, numbered from 122): cells with a bare pipe between them.
-    return first + class_reports(random.Random(SEED + 4), 122, TEXT_CLASSES, TEXT_FORMATS[4:], lambda n: (n * 5 + 3))
+    between = class_reports(random.Random(SEED + 4), 122, TEXT_CLASSES, TEXT_FORMATS[4:5], lambda n: (n * 5 + 3))
+    # Added later (own random stream, numbered from 126): a paragraph per cell, empty cells as blank lines.
+    return first + between + class_reports(random.Random(SEED + 5), 126, TEXT_CLASSES, TEXT_FORMATS[5:],
+                                           lambda n: (n * 11 + 4))
 
 
 def main() -> None:
