@@ -57,7 +57,9 @@ def test_rules_found_in_a_drawn_grid():
 
 @pytest.mark.parametrize("raw,clean", [("《三) 不予公开。”", "(三) 不予公开"), ("“47", "47"), ("O", "0"), ("了", "7"),
                                        ("1/", "/"), ("3. 危及“三安全一稳定”", "3. 危及“三安全一稳定”"),
-                                       ("1,48工", "1,481")])
+                                       ("1,48工", "1,481"),
+                                       # a rule's scrap after a number goes; a sign before it stays
+                                       ("0-", "0"), ("12 —", "12"), ("-3", "-3"), ("—", "—")])
 def test_clean_ocr_cell(raw, clean):
     assert clean_ocr_cell(raw) == clean
 

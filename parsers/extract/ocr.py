@@ -795,7 +795,9 @@ def clean_ocr_cell(text: str) -> str:
     from ..normalize import parse_number
 
     t = _ENUM_BRACKETS.sub(r"(\1)", text.strip())
-    core = t.strip(_STRAY + " ")
+    # After the number, a dash is the scrap of a rule the erasing missed ("0-", "3 _"); before it,
+    # it may be the number's sign, so it stays there.
+    core = t.strip(_STRAY + " ").rstrip("-—‘’' " + _STRAY)
     if core != t and parse_number(core)[1] == "number":
         return core
     if len(t) <= 12 and any(ord(ch) in _DIGIT_LOOKALIKES for ch in t):
