@@ -46,6 +46,8 @@ SITES_PER_CRAWLER = 300
 def crawl_processes(sites: int) -> int:
     """How many crawl processes a harvest of `sites` sites starts when not told."""
     return max(1, min(os.cpu_count() or 1, math.ceil(sites / SITES_PER_CRAWLER)))
+
+
 # Sites whose extraction is submitted ahead of the one being archived: enough to keep the
 # task runner's workers busy, few enough that their bodies (two chunks each) stay small.
 LOOKAHEAD_SITES = 3

@@ -12,10 +12,11 @@ along it, in a band as thin as a rule, over most of its length and spread over a
 longer than the strokes a character puts across a line, and no glyph lies on it (one ink shape
 reaching well beyond the band on either side: a stroke of 直 cut through, or 后's first stroke joined
 to the rest of the glyph). On a photocopy, an edge still unruled is read again for short dashes
-exactly on the line its rule's other pieces lie on (`dash_reading`). The table's frame is kept as found. The result is a
-segment per ruled edge, which the born-digital table builder (`pdf_grid.find_tables`) turns into the same regions for
-the OCR's cell reading and for the document's tables, and the pixels to erase before OCR (only
-those of rules that are rules: text taken for a rule keeps its strokes).
+exactly on the line its rule's other pieces lie on (`dash_reading`). The table's frame is kept as
+found. The result is a segment per ruled edge, which the born-digital table builder
+(`pdf_grid.find_tables`) turns into the same regions for the OCR's cell reading and for the
+document's tables, and the pixels to erase before OCR (only those of rules that are rules: text
+taken for a rule keeps its strokes).
 """
 from __future__ import annotations
 
@@ -96,15 +97,19 @@ def edge_reading(dark: np.ndarray, pos: int, a: int, b: int, horizontal: bool) -
     # A glyph on the edge: one ink shape reaching well beyond the band on either side (a stroke of 直
     # lying on the line, joined to strokes either side of it; 后's first stroke, joined to the strokes
     # right of it). A rule's pieces stay in their band.
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
-    top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
-    across = (top <= t0 - CUT_REACH) | (top + height - 1 >= t1 + CUT_REACH)
-    across[0] = False
-    if across.any():
-        cut = across[labels[t0:t1 + 1]].any(axis=0)
-        if (runs & cut).sum() > CROSS_SHARE * runs.sum():
-            return GLYPH, band
+    if _glyph_on(strip, t0, t1, runs):
+        return GLYPH, band
     return float(runs.mean()), band
+
+
+def _glyph_on(strip: np.ndarray, t0: int, t1: int, runs: np.ndarray) -> bool:
+    """Whether most of the edge's ink (`runs`, in the band t0..t1 of `strip`) belongs to ink shapes
+    reaching CUT_REACH or more off the band: glyphs lying on the line, not pieces of a rule."""
+    _n, labels, stats, _ = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
+    top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
+    off = (top <= t0 - CUT_REACH) | (top + height - 1 >= t1 + CUT_REACH)
+    off[0] = False
+    return bool(off.any()) and (runs & off[labels[t0:t1 + 1]].any(axis=0)).sum() > CROSS_SHARE * runs.sum()
 
 
 WEAK_RUN = 4  # px: on a photocopy's rule line, a dash this long is still a dash
@@ -132,13 +137,8 @@ def dash_reading(dark: np.ndarray, centre: int, a: int, b: int, horizontal: bool
     profile = strip.mean(axis=1)
     if max(profile[t0 - 6:t0 - 1].mean(), profile[t1 + 2:t1 + 7].mean()) > 0.5 * profile[t0:t1 + 1].max():
         return 0.0  # ink beside the line: glyph strokes
-    # A glyph's stroke on the line is joined to strokes off it; a dash stays in its band.
-    _n, labels, stats, _ = cv2.connectedComponentsWithStats(strip.astype(np.uint8), connectivity=8)
-    top, height = stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_HEIGHT]
-    off = (top <= t0 - CUT_REACH) | (top + height - 1 >= t1 + CUT_REACH)
-    off[0] = False
-    if off.any() and (runs & off[labels[t0:t1 + 1]].any(axis=0)).sum() > CROSS_SHARE * runs.sum():
-        return 0.0
+    if _glyph_on(strip, t0, t1, runs):
+        return 0.0  # a glyph's stroke on the line, joined to strokes off it
     return float(runs.mean())
 
 
