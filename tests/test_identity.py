@@ -194,3 +194,33 @@ def test_a_scanned_decoy_is_not_repaired_into_a_report():
         scan.ocr = True
         scan.text = title + "\n二〇二一年，本县经济平稳增长。"
         assert identify(scan) is None, title
+
+
+def test_a_scans_misread_place_inside_a_known_one_is_taken_from_the_gazetteer_when_only_one_fits():
+    title = "北京市朝阴区卫生健康委员会2022年政府信息公开工作年度报告"  # 阳 read 阴
+    scan = _doc("", title)
+    scan.ocr = True
+    found = identify(scan)
+    assert found.agency == "北京市朝阳区卫生健康委员会"
+    assert any("朝阴区 taken as 朝阳区" in w for w in found.warnings)
+    assert identify(_doc("", title)).agency == "北京市朝阴区卫生健康委员会"  # born digital: printed so
+    # with nothing before it, a name the gazetteer lacks stays as read (柏宝县 is no misread 柏乡县)
+    for title, agency in (("柏宝县财政局2021年政府信息公开工作年度报告", "柏宝县财政局"),
+                          ("山酉省人民政府2021年政府信息公开工作年度报告", "山酉省人民政府")):
+        scan = _doc("", title)
+        scan.ocr = True
+        assert identify(scan).agency == agency
+
+
+def test_a_scans_title_lines_keep_their_layout_and_lose_their_specks():
+    """The parse reads a scan's title as the harvest does: specks at the line's ends dropped, and an
+    agency line between two copies of the title line still names the agency."""
+    from parsers.report.metadata import read_metadata
+
+    for lines in (["‘:吕梁市人民政府2024年政府信息公开工作年度报告‘..·"],
+                  ["2024年政府信息公开工作年度报告", "吕梁市人民政府", "2024年政府信息公开工作年度报告"]):
+        scan = Document(format="pdf", text="\n".join(lines) + "\n" + BODY, ocr=True,
+                        blocks=[Block(kind="paragraph", text=line) for line in lines])
+        meta = read_metadata([scan])
+        assert (meta.agency, meta.year) == ("吕梁市人民政府", 2024), lines
+        assert identify(scan).agency == "吕梁市人民政府", lines

@@ -180,6 +180,25 @@ def _title_at(lines: list[str], i: int, seg: str) -> TitleFound | None:
     return None
 
 
+def repaired_title_lines(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A scan's candidate title lines with OCR's misreads of a title's year and fixed words put
+    right ("2O21", "工竹"; titles.repair_ocr_title), and the changes made. The agency's name is not
+    touched."""
+    out, changes = [], []
+    for line in lines:
+        fixed, made = repair_ocr_title(line)
+        out.append(fixed)
+        changes += made
+    return out, changes  # duplicates kept: an agency line, then the title line again, is a layout
+
+
+def repair_warning(found: TitleFound | None, changes: list[str]) -> list[str]:
+    """The warning that the title found was read with OCR misreads put right, if it was."""
+    title = compact(found.title or "") if found else ""
+    used = [ch for ch in dict.fromkeys(changes) if ch.split("→")[1] in title]
+    return ["scanned title read with OCR misreads put right: " + ", ".join(used)] if used else []
+
+
 def sentence_title(text: str) -> TitleFound | None:
     """The report named in the opening sentences when no title line survives
     ("根据《条例》…，现公布清远市清新区人民政府办公室2022年政府信息公开工作年度报告。")."""
@@ -383,21 +402,12 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
     ("市交通运输局" → "杭州市交通运输局"). `site_name`/`site_region` (the sites file)
     place an agency whose name says no county or city."""
     lines = head_lines(document)
-    candidates = ([normalize_title(document.title)] if document.title else []) + lines
-    if link_text:
-        candidates.append(normalize_title(link_text))
-    candidates = list(dict.fromkeys(c for c in candidates if c))
+    # The page's title first and the link's text last; the lines keep their repeats (an agency
+    # line between two copies of the title line is a layout, which removing repeats would break).
+    candidates = [c for c in ([normalize_title(document.title or "")] + lines + [normalize_title(link_text or "")]) if c]
     repaired: list[str] = []
     if document.ocr:
-        # A scanned title's year and fixed words as OCR misread them ("2O21", "工竹"): put right
-        # before the title is looked for, and said in the warnings. The agency's name is not touched.
-        fixed_lines = []
-        for c in candidates:
-            fixed, changes = repair_ocr_title(c)
-            fixed_lines.append(fixed)
-            if changes and c in lines[:12]:
-                repaired += changes
-        candidates = list(dict.fromkeys(fixed_lines))
+        candidates, repaired = repaired_title_lines(candidates)
     listed_as_report = is_report_category(category)
     text = document.text or "\n".join(lines)
 
@@ -437,8 +447,7 @@ def identify(document: Document, *, link_text: str | None = None, site_name: str
         agency = (sentence.agency if sentence else None) or next(
             iter(placed_leads + names + leads + _breadcrumb(lines)), None)
     warnings: list[str] = []
-    if repaired and any(ch.split("→")[1] in compact(found.title or "") for ch in repaired):
-        warnings.append("scanned title read with OCR misreads put right: " + ", ".join(dict.fromkeys(repaired)))
+    warnings += repair_warning(found, repaired)
     if agency:
         agency = fullest_name(agency, names, text)
         if document.ocr:  # a scan's title with one character of its city misread (闽州市 for 赣州市)

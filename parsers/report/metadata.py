@@ -65,10 +65,15 @@ def find_title(documents: list[Document]) -> str | None:
     return found.title if found else None
 
 
-def _found_title(documents: list[Document]) -> identity.TitleFound | None:
+def _found_title(documents: list[Document], repairs: list[str] | None = None) -> identity.TitleFound | None:
     """The report title, on one line or broken over lines (identity.find_title), else the
-    opening sentence that names the report."""
+    opening sentence that names the report. A scan's lines are read with OCR's misreads of a
+    title's year and words put right; the changes are added to `repairs`."""
     cands = [t for t in _title_candidates(documents) if t]
+    if any(d.ocr for d in documents):
+        cands, changes = identity.repaired_title_lines(cands)
+        if repairs is not None:
+            repairs += changes
     return identity.find_title(cands) or next(
         (found for d in documents if (found := identity.sentence_title(d.text or ""))), None)
 
@@ -133,7 +138,9 @@ def published_date(documents: list[Document], year: int | None) -> str | None:
 def read_metadata(documents: list[Document], *, year_hint: int | None = None, agency_hint: str | None = None,
                   site_name: str | None = None) -> Metadata:
     meta = Metadata()
-    found = _found_title(documents)
+    repairs: list[str] = []
+    found = _found_title(documents, repairs)
+    meta.warnings += identity.repair_warning(found, repairs)
     agency = found.agency if found else None
     # The archive's name for the report (identity, at ingest) is the fullest its documents give.
     if agency_hint and (not agency or identity.extends(agency_hint, agency)):

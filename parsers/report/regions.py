@@ -197,13 +197,52 @@ def misread_parent(name: str | None) -> tuple[str, str, str] | None:
     return None
 
 
+_PLACE_END = "省市县区州旗盟"
+
+
+def misread_place(name: str | None) -> tuple[int, str, str, str] | None:
+    """An OCR'd agency name whose place name after a known one is not in the gazetteer but one
+    character off exactly one name there, with the same ending, inside the place before it:
+    北京市朝阴区… → (3, '朝阴区', '朝阳区', 'the only name in 北京市'). Two such names leave it as
+    read, and so does a first place name with nothing before it (柏宝县 is no misread 柏乡县: the
+    gazetteer lacks fictional and new names). Returns (where it starts, as read, the gazetteer's
+    name, what makes it the one)."""
+    s = text_compact(name)
+    chain, spans = _chain(s)
+    if not chain:
+        return None  # nothing to place it in: a name the gazetteer lacks (柏宝县, a new district) stays
+    start = spans[-1][1]
+    parents = chain[-1]
+    for end in range(start + 2, min(len(s), start + 8) + 1):
+        read = s[start:end]
+        if read[-1] not in _PLACE_END:
+            continue
+        if read in _by_name():
+            return None  # a known place that did not fit inside the one before it: not a misreading
+        candidates = [n for n in _by_name() if len(n) == len(read) and n[-1] == read[-1]
+                      and sum(a != b for a, b in zip(n, read)) == 1]
+        candidates = [n for n in candidates if any(
+            r.code != p.code and r.code.startswith(p.code[:2] if p.level == "province" else p.code[:4])
+            for r in _by_name()[n] for p in parents)]
+        if len(candidates) == 1:
+            return start, read, candidates[0], f"the only name in {parents[0].name}"
+        return None
+    return None
+
+
 def correct_misread_parent(name: str) -> tuple[str, str | None]:
-    """`name` with a misread first place name (`misread_parent`) replaced by the gazetteer's,
-    and the warning that says so; for names read by OCR only."""
-    misread = misread_parent(name)
-    if not misread:
-        return name, None
-    read, known, child = misread
+    """`name` with a misread place name replaced by the gazetteer's, and the warning that says
+    so; for names read by OCR only. A first place name vouched for by the place after it
+    (`misread_parent`) first, else one the gazetteer has a single close name for (`misread_place`)."""
     compact = text_compact(name)
-    return known + compact[len(read):], (f"agency read by OCR as {compact}: {read} taken as {known}, "
-                                         f"where the gazetteer places {child}")
+    misread = misread_parent(name)
+    if misread:
+        read, known, child = misread
+        return known + compact[len(read):], (f"agency read by OCR as {compact}: {read} taken as {known}, "
+                                             f"where the gazetteer places {child}")
+    place = misread_place(name)
+    if place:
+        at, read, known, why = place
+        return compact[:at] + known + compact[at + len(read):], (
+            f"agency read by OCR as {compact}: {read} taken as {known}, {why} one character from it")
+    return name, None

@@ -74,6 +74,7 @@ def unshuffle(compact: str) -> str:
 # character of the title's fixed words read as one that looks like it (工竹 for 工作, 倍息 for 信息).
 _YEAR_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
                                   "Z": "2", "z": "2", "S": "5", "B": "8"})
+_SPECKS = re.compile(r"^[\s‘’'\"“”.,·・:;、。，．`~_|—-]+|[\s‘’'\"“”.,·・:;、。，．`~_|—-]+$")
 _OCR_YEAR = re.compile(r"(?<![\dA-Za-z])([12][\dOo〇DlI|ZzSB]{3})(?=\s*年)")
 # The title's fixed words, and how many characters of each may be misread (a quarter at most).
 _FIXED_WORDS = (("政府信息公开工作年度报告", 2), ("政府信息公开年度报告", 2), ("政务公开工作年度报告", 2),
@@ -83,7 +84,8 @@ _FIXED_WORDS = (("政府信息公开工作年度报告", 2), ("政府信息公�
 def repair_ocr_title(text: str) -> tuple[str, list[str]]:
     """A scanned title line with OCR's misreads of its year and of its fixed words put right, and
     what was changed ("2O21→2021", "工竹→工作"); the agency's own name is never changed here."""
-    out = normalize_title(text)
+    # Specks at the line's ends read as marks ("‘:吕梁市…年度报告‘..·") are no part of a title.
+    out = _SPECKS.sub("", normalize_title(text))
     changes: list[str] = []
 
     def year(m: re.Match) -> str:
