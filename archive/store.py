@@ -348,20 +348,26 @@ class ArchiveWriter:
             "template": (parsed or {}).get("report", {}).get("template"),
             "cells": sorted((c["table_name"], c["row_key"], c["col_key"], c["value"]) for c in cells),
         }).encode()).hexdigest()
-        current = next(self.db.query(
-            "select * from report_versions where report_id = ? and is_current = 1", [report_id]), None)
-        if current and current["content_sha256"] == fingerprint:
-            return None
-        doc_ids = [d["id"] for d in documents]
-        if (current and current["run_id"] == self.run_id and set(json.loads(current["document_ids_json"])) <= set(doc_ids)
-                and self._same_numbers(report_id, parsed)):
-            # A copy of the report found later in the same run (another site, another URL): a new
-            # location of the version just recorded, not a version of its own.
-            self._amend_version(current, documents, fingerprint)
-            return None
-        version = (current["version"] + 1) if current else 1
-        changes, changed_cells = self._changes(report_id, current, doc_ids, cells) if current else ({"first_version": True}, [])
         with self.db.conn:
+            # The current version is read under the write lock: `nianbao add` may record a version of
+            # the same report between a read outside it and this write (both would take the same number).
+            if not self.db.conn.in_transaction:
+                self.db.conn.execute("BEGIN IMMEDIATE")
+            current = next(self.db.query(
+                "select * from report_versions where report_id = ? and is_current = 1", [report_id]), None)
+            if current and current["content_sha256"] == fingerprint:
+                return None
+            doc_ids = [d["id"] for d in documents]
+            if (current and current["run_id"] == self.run_id
+                    and set(json.loads(current["document_ids_json"])) <= set(doc_ids)
+                    and self._same_numbers(report_id, parsed)):
+                # A copy of the report found later in the same run (another site, another URL): a new
+                # location of the version just recorded, not a version of its own.
+                self._amend_version(current, documents, fingerprint)
+                return None
+            version = (current["version"] + 1) if current else 1
+            changes, changed_cells = (self._changes(report_id, current, doc_ids, cells) if current
+                                      else ({"first_version": True}, []))
             self.db.execute("update report_versions set is_current = 0 where report_id = ?", [report_id])
             self.db["report_versions"].insert({
                 "report_id": report_id, "version": version, "created_at": created_at, "run_id": self.run_id,

@@ -80,3 +80,48 @@ def test_removed_report_is_recorded_not_deleted(prefect_harness, tmp_path):
     assert db["documents"].count_where("report_id = ?", [report["id"]]) == 1
     others = db["reports"].count_where("removed_at is not null")
     assert others == 1
+
+
+def test_a_version_recorded_by_another_writer_meanwhile_is_not_numbered_twice(prefect_harness, tmp_path):
+    """`nianbao add` holds the write lock while it records a version of a report the harvest is about to
+    version too: the harvest's version is numbered after it, not given the same number (which failed the
+    whole harvest on the UNIQUE (report_id, version) index)."""
+    import threading
+    import time
+
+    from archive.schema import open_db
+    from archive.store import ArchiveWriter
+
+    with SampleSite(_site_copy(tmp_path)) as site:
+        _, db = _harvest(tmp_path, site)
+    report_id = next(db.query("select id from reports where agency_key = '清河县' and year = 2021"))["id"]
+
+    def parsed_with(new_value: int) -> dict:
+        skip = {"id", "report_id", "version", "run_id", "parser"}
+        rows = {t: [{k: v for k, v in r.items() if k not in skip} for r in db.query(
+            f"select * from {t} where report_id = ?", [report_id])] for t in ("statistics", "checks", "sections")}
+        for c in rows["statistics"]:
+            if (c["table_name"], c["row_key"], c["col_key"]) == ("requests", "new", "natural_person"):
+                c["value"] = new_value
+        return {"cells": rows["statistics"], "checks": rows["checks"], "sections": rows["sections"],
+                "report": {}, "parser": "test", "warnings": []}
+
+    first, second = parsed_with(1001), parsed_with(1002)
+    adder = ArchiveWriter(open_db(str(tmp_path / "a.db")), "run-add")
+    documents = adder.current_documents(report_id)
+    adder.db.conn.execute("BEGIN IMMEDIATE")  # as `nianbao add` does
+    got: dict = {}
+
+    def harvest_step() -> None:  # the harvest's writer, on a connection of its own
+        harvester = ArchiveWriter(open_db(str(tmp_path / "a.db"), ensure=False), "run-harvest")
+        got["v"] = harvester.store_version(report_id, documents, second, "t2")
+
+    thread = threading.Thread(target=harvest_step)
+    thread.start()
+    time.sleep(0.5)  # the harvester now waits for the lock
+    got["add"] = adder.store_version(report_id, documents, first, "t1")
+    thread.join(timeout=60)
+    assert (got["add"], got.get("v")) == (2, 3)
+    versions = [r["version"] for r in db.query("select version from report_versions where report_id = ? order by version",
+                                               [report_id])]
+    assert versions == [1, 2, 3]
