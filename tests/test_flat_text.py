@@ -185,3 +185,20 @@ def test_extra_blank_lines_in_ordinary_text_are_not_cells():
     by = {(c.row_key, c.col_key): c.value for c in got}
     assert by[("new", "natural_person")] == 3 and by[("new", "total")] == 3
     assert by[("carried_in", "total")] == 0
+
+
+def test_blank_lines_that_would_make_a_row_too_wide_are_layout_not_cells():
+    """A page break inside a row's seven values leaves extra blank lines: taking them for empty cells
+    would push the values after them to the right, so they are dropped."""
+    def cells(values: list[str]) -> list[str]:
+        return [line for v in values for line in ([v, ""] if v else [""])]
+
+    header = ["申请人情况", "自然人", "法人或其他组织", "总计", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
+    active = ["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "0",
+              "行政规范性文件", "1", "0", "3"]
+    lines = cells(active) + ["三、收到和处理政府信息公开申请情况", ""] + cells(header) + \
+        cells(["一、本年新收政府信息公开申请数量", "5", "1"]) + ["", "", ""] + cells(["0", "2", "0", "0", "8"])
+    got, _warnings = parse_flat_text(lines, 0, "2021", tables={"requests"})
+    by = {(c.row_key, c.col_key): c.value for c in got}
+    assert [by[("new", k)] for k in ("natural_person", "commercial", "research", "nonprofit", "legal_services",
+                                     "other_org", "total")] == [5, 1, 0, 2, 0, 0, 8]

@@ -68,6 +68,9 @@ def _data_row_label(label: str) -> bool:
     return bool(labels.request_row(label) or labels.active_row(label))
 
 
+_SHOWN_EMPTY = "\x00"  # an empty cell shown as a blank line, until its row is known to be that wide
+
+
 def _paragraph_cells(lines: list) -> bool:
     """Whether the text writes one cell per paragraph, a blank line after each: a reader that gives an
     empty cell a line break of its own then shows it as one blank line more (`12`, five more blank
@@ -97,6 +100,15 @@ def text_rows(lines: list, document_index: int) -> list[RawRow]:
 
     def flush() -> None:
         nonlocal label, values
+        if _SHOWN_EMPTY in values:
+            # Blank lines taken for empty cells must make the row as wide as its table; otherwise they
+            # were layout (a page break between a label and its values), and are dropped.
+            filled = [v for v in values if v != _SHOWN_EMPTY]
+            width = 7 if label and labels.request_row(label) else 3 if label and labels.active_row(label) else 15
+            while len(values) > width and values[-1] == _SHOWN_EMPTY:
+                values.pop()  # blank lines after the table's last row, before what follows it
+            values = [("" if v == _SHOWN_EMPTY else v) for v in values] if (
+                len(values) == width or (width == 3 and len(values) < 3)) else filled
         if label is not None and values and not _row_label(label):
             rows.append(RawRow([label], document_index, row_page))  # a heading, then values without a label
             label = None
@@ -113,7 +125,7 @@ def text_rows(lines: list, document_index: int) -> list[RawRow]:
         if label is None and not values:
             row_page = page
         if empties and label is not None:
-            values.extend([""] * empties)  # empty cells of the row: after its label or its last value
+            values.extend([_SHOWN_EMPTY] * empties)  # empty cells of the row: after its label or last value
         if isinstance(raw, list):
             # a row whose cells the text kept apart (pipes): empty cells hold their places
             flush()
