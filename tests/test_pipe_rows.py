@@ -162,3 +162,22 @@ def test_cells_between_bare_pipes_land_in_their_columns():
     assert [got[("new", k)] for k in ("natural_person", "commercial", "research", "nonprofit", "legal_services",
                                       "other_org", "total")] == [9, 1, 0, 2, 0, 0, 12]
     assert got[("partly_granted", "natural_person")] is None and got[("partly_granted", "total")] == 7
+
+
+def test_one_number_then_only_empty_places_is_doubted():
+    """`一、本年新收… | 0 | ||||||||`: one cell merged across the row, or a row blank but for its first
+    column; the text cannot say which, so the row's cells are doubted, not read as certain."""
+    text = "\n".join([
+        "| （本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和） | 申请人情况 | ||||||||",
+        "| 自然人 | 法人或其他组织 | 总计 | |||||||",
+        "| 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | |||||",
+        "| 一、本年新收政府信息公开申请数量 | 0 | ||||||||",
+        "| 三、本年度办理结果 | （一）予以公开 | 0 | |||||||",
+        "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 1 | 0 | 0 | 0 | 1 | ||"])
+    cells, _warnings = parse_flat_text(text.splitlines(), 0, "2021", tables={"requests"})
+    by = {(c.row_key, c.col_key): c for c in cells}
+    for row in ("new", "granted"):
+        assert by[(row, "natural_person")].value == 0
+        assert "ambiguous_alignment" in by[(row, "natural_person")].flags, row
+        assert by[(row, "natural_person")].confidence <= 0.3
+    assert by[("carried_in", "research")].value == 1 and "ambiguous_alignment" not in by[("carried_in", "research")].flags

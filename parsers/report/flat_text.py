@@ -131,7 +131,15 @@ def text_rows(lines: list, document_index: int) -> list[RawRow]:
             flush()
             cells = [normalize_text(c) for c in raw]
             if any(cells) and not (len(cells[0]) > 70 or "。" in cells[0]):
-                rows.append(RawRow(cells, document_index, page))
+                row = RawRow(cells, document_index, page)
+                first = next((i for i, c in enumerate(cells) if is_value(c)), len(cells))
+                if (first and labels.request_row("".join(cells[:first])) and len(cells) - first >= 7
+                        and not any(cells[first + 1:])):
+                    # One number, then only empty places: one cell merged across the row (what the
+                    # number means for the other columns the text cannot say) or a row left blank
+                    # but for its first column.
+                    row.flags, row.confidence = ["ambiguous_alignment"], 0.3
+                rows.append(row)
             continue
         toks = _tokens(raw or "")
         if not toks:
