@@ -28,6 +28,10 @@ _CJK_GAP = re.compile(rf"(?<=[{_CJK}])\s+(?=[{_CJK}])")
 # Markers reporters use for "not applicable / nothing" in a cell. They are not zeros.
 EMPTY_MARKERS = frozenset({"-", "--", "—", "——", "–", "/", "\\", "无", "空", "－", "一", "×", "x", "X",
                            "/ ", "n/a", "N/A", "null", "NULL", "—/—", "-/-"})
+# Letters OCR returns for digits (Tesseract's Chinese model in isolated cells, both engines in a
+# title's year): the table that reads them back, used where a number is expected.
+DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1", "了": "7",
+                                  "S": "5", "Z": "2", "z": "2", "工": "1", "B": "8"})
 _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _NUMBER = re.compile(r"^([+\-]?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$")
 

@@ -778,9 +778,6 @@ def ocr_pages(data: bytes, indexes: list[int]) -> OcrResult:
 
 _ENUM_BRACKETS = re.compile(r"[《〈{<〔\[【(（]\s*([一二三四五六七八九十\d]{1,2})\s*[)）》〉}>〕\]】]")
 _QUOTES = "“”\"'‘’|`"
-# Letters Tesseract's Chinese model returns for digits in isolated cells.
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1", "|": "1", "了": "7",
-                                   "S": "5", "Z": "2", "工": "1", "B": "8"})
 _STRAY = _QUOTES + ",.;:、。_~"
 
 
@@ -792,7 +789,7 @@ def clean_ocr_cell(text: str) -> str:
     "(三)不予公开。”" -> "(三)不予公开"), one wrong character in a known
     template label (`ocr_lexicon`). Only applied to OCR output.
     """
-    from ..normalize import parse_number
+    from ..normalize import DIGIT_LOOKALIKES, parse_number
 
     t = _ENUM_BRACKETS.sub(r"(\1)", text.strip())
     # After the number, a dash is the scrap of a rule the erasing missed ("0-", "3 _"); before it,
@@ -800,8 +797,8 @@ def clean_ocr_cell(text: str) -> str:
     core = t.strip(_STRAY + " ").rstrip("-—‘’' " + _STRAY)
     if core != t and parse_number(core)[1] == "number":
         return core
-    if len(t) <= 12 and any(ord(ch) in _DIGIT_LOOKALIKES for ch in t):
-        as_digits = t.translate(_DIGIT_LOOKALIKES)
+    if len(t) <= 12 and any(ord(ch) in DIGIT_LOOKALIKES for ch in t):
+        as_digits = t.translate(DIGIT_LOOKALIKES)
         if parse_number(as_digits)[1] == "number":
             return as_digits  # "O" -> "0", "了" -> "7" where the cell is otherwise a number
     if 1 < len(t) <= 3 and "/" in t and not t.strip("/1lI|"):

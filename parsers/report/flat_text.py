@@ -15,7 +15,7 @@ import re
 
 from . import labels, pipe_rows
 from ..normalize import normalize_text
-from .schema_keys import REQUEST_COLS
+from .schema_keys import REQUEST_COLS, REVIEW_COLS, REVIEW_ROWS
 from .statistics_tables import RawRow, RowStream, StatCell, is_value, read_value
 
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.]|\(?[一二三四五六七八九十\d]+\)|\d+[.、]|第)")
@@ -68,6 +68,7 @@ def _data_row_label(label: str) -> bool:
     return bool(labels.request_row(label) or labels.active_row(label))
 
 
+_ACTIVE_WIDTH = 3  # the widest 主动公开 row (制发/废止/有效, or 2019's 新制作/新公开/总数); others are narrower
 _SHOWN_EMPTY = "\x00"  # an empty cell shown as a blank line, until its row is known to be that wide
 
 
@@ -104,11 +105,12 @@ def text_rows(lines: list, document_index: int) -> list[RawRow]:
             # Blank lines taken for empty cells must make the row as wide as its table; otherwise they
             # were layout (a page break between a label and its values), and are dropped.
             filled = [v for v in values if v != _SHOWN_EMPTY]
-            width = 7 if label and labels.request_row(label) else 3 if label and labels.active_row(label) else 15
+            width = (len(REQUEST_COLS) if label and labels.request_row(label) else _ACTIVE_WIDTH
+                     if label and labels.active_row(label) else len(REVIEW_COLS) * len(REVIEW_ROWS))
             while len(values) > width and values[-1] == _SHOWN_EMPTY:
                 values.pop()  # blank lines after the table's last row, before what follows it
             values = [("" if v == _SHOWN_EMPTY else v) for v in values] if (
-                len(values) == width or (width == 3 and len(values) < 3)) else filled
+                len(values) == width or (width == _ACTIVE_WIDTH and len(values) < width)) else filled
         if label is not None and values and not _row_label(label):
             rows.append(RawRow([label], document_index, row_page))  # a heading, then values without a label
             label = None

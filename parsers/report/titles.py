@@ -20,6 +20,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from ..normalize import DIGIT_LOOKALIKES
 from .labels import to_simplified
 
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
@@ -72,8 +73,6 @@ def unshuffle(compact: str) -> str:
 
 # What OCR makes of a scanned title: a digit of the year read as a letter ("2O21", "202l"), and a
 # character of the title's fixed words read as one that looks like it (工竹 for 工作, 倍息 for 信息).
-_YEAR_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "〇": "0", "D": "0", "l": "1", "I": "1", "|": "1",
-                                  "Z": "2", "z": "2", "S": "5", "B": "8"})
 _SPECKS = re.compile(r"^[\s‘’'\"“”.,·・:;、。，．`~_|—-]+|[\s‘’'\"“”.,·・:;、。，．`~_|—-]+$")
 _OCR_YEAR = re.compile(r"(?<![\dA-Za-z])([12][\dOo〇DlI|ZzSB]{3})(?=\s*年)")
 # The title's fixed words, and how many characters of each may be misread (a quarter at most).
@@ -89,7 +88,7 @@ def repair_ocr_title(text: str) -> tuple[str, list[str]]:
     changes: list[str] = []
 
     def year(m: re.Match) -> str:
-        fixed = m.group(1).translate(_YEAR_LOOKALIKES)
+        fixed = m.group(1).translate(DIGIT_LOOKALIKES)
         if fixed != m.group(1) and re.fullmatch(r"(?:19|20)\d{2}", fixed):
             changes.append(f"{m.group(1)}→{fixed}")
             return fixed
